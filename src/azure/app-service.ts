@@ -1,0 +1,408 @@
+// The Azure Resource Manager calls the release modes make on one web app: read slots, create and
+// delete them, read settings, swap (bounded), and the two halves of swap-with-preview. Slot
+// 'production' always means the site itself.
+import * as core from '@actions/core';
+import { WebSiteManagementClient, type Site } from '@azure/arm-appservice';
+import type { HttpClient } from '@azure/core-rest-pipeline';
+import type { TokenCredential } from '@azure/identity';
+import { SlotReleaseError } from '../errors.ts';
+import type { Cloud } from './cloud.ts';
+import {
+  hintForStatus,
+  normalizeErrorBodyPolicy,
+  readAzureError,
+  toSlotReleaseError,
+} from './errors.ts';
+
+export const ProductionSlot = 'production';
+
+export interface SlotInfo {
+  /** Slot name, 'production' for the site itself. */
+  name: string;
+  /** `https://<defaultHostName>`, no trailing slash. */
+  hostUrl: string;
+  /** `https://<Kudu host>` from the Repository entry of hostNameSslStates. */
+  scmUrl: string;
+  /** `Running` or `Stopped`. */
+  state?: string;
+}
+
+export interface StickyNames {
+  appSettingNames: string[];
+  connectionStringNames: string[];
+}
+
+export interface SwapOptions {
+  /** Slot whose content moves into `target` (e.g. staging). */
+  source: string;
+  /** Slot that receives it: 'production' or another slot. */
+  target: string;
+  preserveVnet: boolean;
+  /** Longest wait for the swap; the poll stops there (the swap itself may go on in Azure). */
+  timeoutMs: number;
+  /** Called after each poll with the time spent so far. */
+  onProgress?: (elapsedMs: number) => void;
+}
+
+export interface AppService {
+  readonly appName: string;
+  getSlot(slot: string): Promise<SlotInfo>;
+  listSlots(): Promise<string[]>;
+  ensureSlot(slot: string): Promise<{ created: boolean }>;
+  deleteSlot(slot: string): Promise<{ deleted: boolean }>;
+  /** Values are secrets: each is masked with core.setSecret; never log them. */
+  listAppSettings(slot: string): Promise<Record<string, string>>;
+  listStickyNames(): Promise<StickyNames>;
+  swap(options: SwapOptions): Promise<{ durationMs: number }>;
+  /** Swap with preview, phase 1: apply `target`'s slot settings to `source`. */
+  applySlotConfig(
+    source: string,
+    target: string,
+    options?: { preserveVnet?: boolean },
+  ): Promise<void>;
+  /** Cancels a swap with preview: `slot` gets its own settings back. */
+  resetSlotConfig(slot: string): Promise<void>;
+}
+
+export interface CreateAppServiceOptions {
+  credential: TokenCredential;
+  cloud: Cloud;
+  subscriptionId: string;
+  resourceGroup: string;
+  appName: string;
+  signal?: AbortSignal;
+  /** The SDK retry budget (429/503 with Retry-After, 408/5xx, socket errors). Default 3 retries. */
+  retry?: { maxRetries: number; retryDelayInMs?: number; maxRetryDelayInMs?: number };
+  /** Extra CA (PEM) to trust; defaults to `cloud.ca`. */
+  ca?: string;
+  /** LRO poll interval (ms) for swap and slot creation; default 1000. */
+  pollIntervalMs?: number;
+  /** Longest wait for slot creation; default 5 minutes. */
+  createSlotTimeoutMs?: number;
+  /** Masks secrets in the log; defaults to core.setSecret. */
+  setSecret?: (secret: string) => void;
+  /** For tests: replaces the SDK's HTTP client. */
+  httpClient?: HttpClient;
+}
+
+const isProduction = (slot: string) => slot.toLowerCase() === ProductionSlot;
+
+/** `app/staging` → `staging`. */
+function shortSlotName(name: string | undefined): string {
+  return (name ?? '').split('/').pop() ?? '';
+}
+
+function toHttpsUrl(host: string): string {
+  const url = /^https?:\/\//i.test(host) ? host : `https://${host}`;
+  return url.replace(/\/+$/, '');
+}
+
+/** Reads the URLs of a site (or slot) as Azure reports them; never builds host names. */
+export function slotInfoFromSite(slot: string, site: Site): SlotInfo {
+  if (!site.defaultHostName) {
+    throw new SlotReleaseError(`Azure reported no defaultHostName for slot ${slot}.`, {
+      hint: 'Check that the app is not stopped or being created, then re-run.',
+    });
+  }
+  const repository = site.hostNameSslStates?.find(
+    (state) => state.hostType?.toLowerCase() === 'repository' && state.name,
+  );
+  const scmHost = repository?.name ?? site.enabledHostNames?.find((name) => name.includes('.scm.'));
+  if (!scmHost) {
+    throw new SlotReleaseError(`Azure reported no Kudu (SCM) host name for slot ${slot}.`, {
+      hint: 'The app must have an SCM site (hostNameSslStates entry of hostType Repository) to deploy with OneDeploy.',
+    });
+  }
+  return {
+    name: isProduction(slot) ? ProductionSlot : slot,
+    hostUrl: toHttpsUrl(site.defaultHostName),
+    scmUrl: toHttpsUrl(scmHost),
+    ...(site.state && { state: site.state }),
+  };
+}
+
+/** Wraps secrets masking: skips empty and trivial values that would blank out ordinary log text. */
+export function maskSettingValue(value: string, setSecret: (secret: string) => void): void {
+  if (value.length < 4 || /^(true|false)$/i.test(value)) return;
+  setSecret(value);
+}
+
+export function createAppService(options: CreateAppServiceOptions): AppService {
+  const { resourceGroup: rg, appName: app, signal } = options;
+  const setSecret = options.setSecret ?? core.setSecret;
+  const ca = options.ca ?? options.cloud.ca;
+  const pollIntervalMs = options.pollIntervalMs ?? 1000;
+  const client = new WebSiteManagementClient(options.credential, options.subscriptionId, {
+    endpoint: options.cloud.resourceManager,
+    credentials: { scopes: [options.cloud.tokenScope] },
+    retryOptions: {
+      maxRetries: options.retry?.maxRetries ?? 3,
+      retryDelayInMs: options.retry?.retryDelayInMs ?? 1000,
+      maxRetryDelayInMs: options.retry?.maxRetryDelayInMs ?? 30_000,
+    },
+    additionalPolicies: [{ policy: normalizeErrorBodyPolicy, position: 'perRetry' }],
+    userAgentOptions: { userAgentPrefix: 'slot-release' },
+    ...(ca && { tlsOptions: { ca } }),
+    ...(options.httpClient && { httpClient: options.httpClient }),
+  });
+  const web = client.webApps;
+  const call = { ...(signal && { abortSignal: signal }) };
+  const where = `app ${app} (resource group ${rg})`;
+
+  async function listSlots(): Promise<string[]> {
+    try {
+      const names: string[] = [];
+      for await (const site of web.listSlots(rg, app, call)) names.push(shortSlotName(site.name));
+      return names;
+    } catch (error) {
+      throw toSlotReleaseError(error, `list the slots of ${where}`);
+    }
+  }
+
+  /** Hint for a 404 on a slot: the slots that do exist, when they can be listed. */
+  async function slotNotFound(slot: string, cause: unknown): Promise<SlotReleaseError> {
+    let existing: string[] | undefined;
+    try {
+      existing = await listSlots();
+    } catch {
+      existing = undefined;
+    }
+    const list =
+      existing === undefined
+        ? 'The existing slots could not be listed.'
+        : existing.length === 0
+          ? 'The app has no slots yet (slots need a Standard, Premium or Isolated plan).'
+          : `Existing slots: ${existing.join(', ')}.`;
+    return new SlotReleaseError(`slot ${slot} of app ${app} not found (resource group ${rg}).`, {
+      cause,
+      hint: `${list} Check the slot input, or let the release create the slot.`,
+    });
+  }
+
+  async function getSite(slot: string): Promise<Site> {
+    try {
+      return isProduction(slot)
+        ? await web.get(rg, app, call)
+        : await web.getSlot(rg, app, slot, call);
+    } catch (error) {
+      if (readAzureError(error)?.statusCode === 404) {
+        if (isProduction(slot)) {
+          throw new SlotReleaseError(
+            `app ${app} not found in resource group ${rg} (subscription ${options.subscriptionId}).`,
+            { cause: error, hint: 'Check app-name, resource-group and subscription-id.' },
+          );
+        }
+        throw await slotNotFound(slot, error);
+      }
+      throw toSlotReleaseError(
+        error,
+        `get ${isProduction(slot) ? '' : `slot ${slot} of `}${where}`,
+      );
+    }
+  }
+
+  /** Aborts at `timeoutMs` (and on the caller's signal); the LRO itself may continue in Azure. */
+  async function bounded<T>(
+    start: (abortSignal: AbortSignal) => PromiseLike<T> & {
+      pollUntilDone(o?: { abortSignal?: AbortSignal }): Promise<T>;
+      onProgress(cb: (state: unknown) => void): () => void;
+    },
+    timeoutMs: number,
+    onTimeout: () => SlotReleaseError,
+    onPoll?: () => void,
+  ): Promise<T> {
+    const controller = new AbortController();
+    const combined = signal ? AbortSignal.any([signal, controller.signal]) : controller.signal;
+    let timedOut = false;
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        timedOut = true;
+        controller.abort();
+        reject(onTimeout());
+      }, timeoutMs);
+    });
+    try {
+      const poller = start(combined);
+      const cancel = onPoll ? poller.onProgress(onPoll) : undefined;
+      try {
+        return await Promise.race([poller.pollUntilDone({ abortSignal: combined }), deadline]);
+      } finally {
+        cancel?.();
+      }
+    } catch (error) {
+      if (timedOut) throw onTimeout();
+      throw error;
+    } finally {
+      clearTimeout(timer);
+      deadline.catch(() => undefined);
+    }
+  }
+
+  return {
+    appName: app,
+
+    async getSlot(slot) {
+      return slotInfoFromSite(slot, await getSite(slot));
+    },
+
+    listSlots,
+
+    async ensureSlot(slot) {
+      if (isProduction(slot)) return { created: false };
+      try {
+        await web.getSlot(rg, app, slot, call);
+        return { created: false };
+      } catch (error) {
+        if (readAzureError(error)?.statusCode !== 404) {
+          throw toSlotReleaseError(error, `get slot ${slot} of ${where}`);
+        }
+      }
+      const production = await getSite(ProductionSlot);
+      if (!production.location || !production.id) {
+        throw new SlotReleaseError(`Azure reported no location or id for ${where}.`, {
+          hint: 'Re-run; if it persists, create the slot in the portal or with az webapp deployment slot create.',
+        });
+      }
+      const envelope: Site = {
+        location: production.location,
+        ...(production.kind && { kind: production.kind }),
+        ...(production.serverFarmId && { serverFarmId: production.serverFarmId }),
+        cloningInfo: { sourceWebAppId: production.id },
+      };
+      const timeoutMs = options.createSlotTimeoutMs ?? 5 * 60_000;
+      try {
+        await bounded(
+          (abortSignal) =>
+            web.createOrUpdateSlot(rg, app, slot, envelope, {
+              abortSignal,
+              updateIntervalInMs: pollIntervalMs,
+            }),
+          timeoutMs,
+          () =>
+            new SlotReleaseError(
+              `Creating slot ${slot} of ${where} did not finish within ${Math.round(timeoutMs / 1000)}s.`,
+              {
+                hint: `It may still be running in Azure: check the slot in the portal (Deployment slots) before re-running.`,
+              },
+            ),
+        );
+      } catch (error) {
+        throw toSlotReleaseError(error, `create slot ${slot} of ${where}`, (info) =>
+          info.statusCode === 400 || info.statusCode === 409
+            ? `${hintForStatus(info.statusCode)} Slots need a Standard, Premium or Isolated App Service plan, and the plan limits the number of slots.`
+            : undefined,
+        );
+      }
+      return { created: true };
+    },
+
+    async deleteSlot(slot) {
+      if (isProduction(slot)) {
+        throw new SlotReleaseError('Refusing to delete the production slot (the app itself).', {
+          hint: 'Name a deployment slot, e.g. pr-123.',
+        });
+      }
+      try {
+        await web.deleteSlot(rg, app, slot, call);
+        return { deleted: true };
+      } catch (error) {
+        if (readAzureError(error)?.statusCode === 404) return { deleted: false };
+        throw toSlotReleaseError(error, `delete slot ${slot} of ${where}`);
+      }
+    },
+
+    async listAppSettings(slot) {
+      let result;
+      try {
+        result = isProduction(slot)
+          ? await web.listApplicationSettings(rg, app, call)
+          : await web.listApplicationSettingsSlot(rg, app, slot, call);
+      } catch (error) {
+        if (readAzureError(error)?.statusCode === 404 && !isProduction(slot)) {
+          throw await slotNotFound(slot, error);
+        }
+        throw toSlotReleaseError(error, `list the app settings of slot ${slot} of ${where}`);
+      }
+      const settings: Record<string, string> = {};
+      for (const [name, value] of Object.entries(result.properties ?? {})) {
+        const text = value == null ? '' : String(value);
+        maskSettingValue(text, setSecret);
+        settings[name] = text;
+      }
+      return settings;
+    },
+
+    async listStickyNames() {
+      try {
+        const names = await web.listSlotConfigurationNames(rg, app, call);
+        return {
+          appSettingNames: names.appSettingNames ?? [],
+          connectionStringNames: names.connectionStringNames ?? [],
+        };
+      } catch (error) {
+        throw toSlotReleaseError(error, `read the slot settings (sticky names) of ${where}`);
+      }
+    },
+
+    async swap(swap) {
+      const { source, target, preserveVnet, timeoutMs } = swap;
+      if (source.toLowerCase() === target.toLowerCase()) {
+        throw new SlotReleaseError(`Cannot swap slot ${source} with itself.`, {
+          hint: 'Set slot and target-slot to two different slots.',
+        });
+      }
+      const started = Date.now();
+      const what = `swap ${source} into ${target} of ${where}`;
+      try {
+        await bounded(
+          (abortSignal) => {
+            const lro = { abortSignal, updateIntervalInMs: pollIntervalMs };
+            return isProduction(source)
+              ? web.swapSlotWithProduction(rg, app, { targetSlot: target, preserveVnet }, lro)
+              : web.swapSlot(rg, app, source, { targetSlot: target, preserveVnet }, lro);
+          },
+          timeoutMs,
+          () =>
+            new SlotReleaseError(
+              `The swap of ${source} into ${target} (app ${app}) did not finish within ${Math.round(timeoutMs / 1000)}s; slot-release stopped waiting.`,
+              {
+                hint: `The swap may still be running in Azure. Check the app's Activity log ("Swap Web App Slots") and which build ${target} serves before re-running or swapping back; raise swap-timeout if swaps are slow (warm-up).`,
+              },
+            ),
+          swap.onProgress && (() => swap.onProgress?.(Date.now() - started)),
+        );
+      } catch (error) {
+        throw toSlotReleaseError(error, what, (info) =>
+          info.statusCode === undefined
+            ? `The swap failed in Azure (often the warm-up of ${source} failed or timed out): check that ${source} starts and answers on / (or WEBSITE_SWAP_WARMUP_PING_PATH), and the Activity log. Production keeps serving its current build.`
+            : undefined,
+        );
+      }
+      return { durationMs: Date.now() - started };
+    },
+
+    async applySlotConfig(source, target, applyOptions) {
+      const entity = { targetSlot: target, preserveVnet: applyOptions?.preserveVnet ?? true };
+      try {
+        // The REST form: on the source slot, naming the target whose slot settings it takes.
+        if (isProduction(source)) await web.applySlotConfigToProduction(rg, app, entity, call);
+        else await web.applySlotConfigurationSlot(rg, app, source, entity, call);
+      } catch (error) {
+        throw toSlotReleaseError(
+          error,
+          `apply the slot settings of ${target} to ${source} (swap with preview) of ${where}`,
+        );
+      }
+    },
+
+    async resetSlotConfig(slot) {
+      try {
+        if (isProduction(slot)) await web.resetProductionSlotConfig(rg, app, call);
+        else await web.resetSlotConfigurationSlot(rg, app, slot, call);
+      } catch (error) {
+        throw toSlotReleaseError(error, `reset the slot settings of ${slot} of ${where}`);
+      }
+    },
+  };
+}
