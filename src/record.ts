@@ -1,0 +1,77 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { Mode } from './inputs.ts';
+import { redact } from './secrets.ts';
+
+export type Result = 'passed' | 'promoted' | 'rolled-back' | 'blocked' | 'failed' | 'cleaned';
+export type StageStatus = 'passed' | 'warned' | 'failed' | 'skipped';
+
+export interface StageRecord {
+  name: string;
+  status: StageStatus;
+  startedAt: string;
+  endedAt: string;
+  durationMs: number;
+  summary: string;
+  evidence: Record<string, unknown>;
+}
+
+export interface BudgetRow {
+  scope: string;
+  metric: string;
+  observed: number;
+  limit: number | undefined;
+  unit: 'ms' | 'ratio' | 'count';
+  passed: boolean;
+}
+
+/**
+ * The decision record: everything a reviewer needs to see why the action decided what it
+ * did, written as JSON at `report-path`. Never holds a secret value (see `redact`).
+ */
+export interface DecisionRecord {
+  schema: 'slot-release/decision-record@1';
+  mode: Mode;
+  result: Result | 'running';
+  verdict: string;
+  hint?: string;
+  startedAt: string;
+  endedAt?: string;
+  durationMs?: number;
+  traceId: string;
+  target: {
+    url?: string;
+    app?: string;
+    resourceGroup?: string;
+    slot?: string;
+    targetSlot?: string;
+    slotUrl?: string;
+    productionUrl?: string;
+  };
+  versions: { expected?: string; deployed?: string; previous?: string; production?: string };
+  stages: StageRecord[];
+  budgets: BudgetRow[];
+  settingsDrift?: { policy: string; names: string[]; stickyNames: string[] };
+  swap?: { source: string; target: string; durationMs: number; withPreview: boolean };
+  rollbackCommand?: string;
+}
+
+export function createRecord(mode: Mode, traceId: string): DecisionRecord {
+  return {
+    schema: 'slot-release/decision-record@1',
+    mode,
+    result: 'running',
+    verdict: '',
+    startedAt: new Date().toISOString(),
+    traceId,
+    target: {},
+    versions: {},
+    stages: [],
+    budgets: [],
+  };
+}
+
+export async function writeRecord(path: string, record: DecisionRecord): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, redact(JSON.stringify(record, null, 2)) + '\n');
+}
