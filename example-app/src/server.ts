@@ -1,0 +1,29 @@
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createApp, type AppDeps } from './app.ts';
+
+export type RunningServer = { url: string; port: number; close(): Promise<void> };
+
+/** Creates the app and listens; the handle closes the server, open connections and the tool client. */
+export async function startServer(
+  deps: AppDeps & { port?: number; host?: string },
+): Promise<RunningServer> {
+  const { app, close } = createApp(deps);
+  const server = createServer(app);
+  server.listen({ port: deps.port ?? deps.config.port, host: deps.host });
+  await once(server, 'listening');
+  // Longer than the Azure front end's keep-alive, so it never reuses a socket that we just closed.
+  server.keepAliveTimeout = 65_000;
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${deps.host ?? '127.0.0.1'}:${port}`,
+    port,
+    close: async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
+      await close();
+    },
+  };
+}
