@@ -1,0 +1,107 @@
+// The emulator's in-memory world: subscriptions → resource groups → sites → slots.
+import type { Server } from 'node:https';
+import type { Runtime } from './runtime.ts';
+
+export type DeployStatus = 0 | 1 | 2 | 3 | 4;
+
+export type LogEntry = { log_time: string; id: string; message: string; type: 0 | 1 | 2 };
+
+export type Deployment = {
+  id: string;
+  status: DeployStatus;
+  status_text: string;
+  deployer: string;
+  message: string;
+  progress: string;
+  received_time: string;
+  start_time: string;
+  end_time: string | null;
+  complete: boolean;
+  active: boolean;
+  log: LogEntry[];
+};
+
+export type Slot = {
+  /** 'production' for the site itself. */
+  name: string;
+  appSettings: Record<string, string>;
+  /** config/web properties that stay with the slot (healthCheckPath, experiments, …). */
+  siteConfig: Record<string, unknown>;
+  runtime: Runtime;
+  enabled: boolean;
+  appServer?: Server;
+  appPort: number;
+  scmServer?: Server;
+  scmPort: number;
+  publishingUser: string;
+  publishingPassword: string;
+  deployments: Deployment[];
+  /** Deterministic ramp-up accumulator (production only): requests seen / routed away. */
+  ramp: { seen: number; routed: Record<string, number> };
+};
+
+export type Preview = {
+  source: string;
+  target: string;
+  sourceSettingsBefore: Record<string, string>;
+};
+
+export type Site = {
+  subscriptionId: string;
+  resourceGroup: string;
+  name: string;
+  location: string;
+  slots: Map<string, Slot>;
+  slotConfigNames: { appSettingNames: string[]; connectionStringNames: string[] };
+  lastSwap: { timestampUtc: string; sourceSlotName: string; destinationSlotName: string } | null;
+  /** Set while a swap runs: writes to the site get 409 like the real service. */
+  busy: string | null;
+  preview: Preview | null;
+};
+
+export const PRODUCTION = 'production';
+
+export function siteId(site: Site): string {
+  return `/subscriptions/${site.subscriptionId}/resourceGroups/${site.resourceGroup}/providers/Microsoft.Web/sites/${site.name}`;
+}
+
+export function slotId(site: Site, slot: Slot): string {
+  return slot.name === PRODUCTION ? siteId(site) : `${siteId(site)}/slots/${slot.name}`;
+}
+
+export const hostOf = (port: number): string => `127.0.0.1:${port}`;
+
+/** Names App Service keeps with the slot even when not listed in slotConfigNames. */
+export function isSticky(site: Site, name: string): boolean {
+  const listed = site.slotConfigNames.appSettingNames.some(
+    (n) => n.toLowerCase() === name.toLowerCase(),
+  );
+  return listed || /_EXTENSION_VERSION$/i.test(name);
+}
+
+export function splitSettings(
+  site: Site,
+  settings: Record<string, string>,
+): { sticky: Record<string, string>; moving: Record<string, string> } {
+  const sticky: Record<string, string> = {};
+  const moving: Record<string, string> = {};
+  for (const [k, v] of Object.entries(settings)) (isSticky(site, k) ? sticky : moving)[k] = v;
+  return { sticky, moving };
+}
+
+export function runtimeEnv(
+  site: Site,
+  slotName: string,
+  base: Record<string, string>,
+  settings: Record<string, string>,
+  hostName: string,
+): Record<string, string> {
+  return {
+    ...base,
+    ...settings,
+    WEBSITE_SITE_NAME: site.name,
+    WEBSITE_SLOT_NAME: slotName === PRODUCTION ? 'Production' : slotName,
+    WEBSITE_HOSTNAME: hostName,
+    WEBSITE_INSTANCE_ID: `emulator-${site.name}-${slotName}`,
+  };
+}
