@@ -8,6 +8,7 @@ import type { TokenCredential } from '@azure/identity';
 import { SlotReleaseError } from '../errors.ts';
 import type { Cloud } from './cloud.ts';
 import {
+  formatDuration,
   hintForStatus,
   normalizeErrorBodyPolicy,
   readAzureError,
@@ -281,7 +282,7 @@ export function createAppService(options: CreateAppServiceOptions): AppService {
           timeoutMs,
           () =>
             new SlotReleaseError(
-              `Creating slot ${slot} of ${where} did not finish within ${Math.round(timeoutMs / 1000)}s.`,
+              `Creating slot ${slot} of ${where} did not finish within ${formatDuration(timeoutMs)}.`,
               {
                 hint: `It may still be running in Azure: check the slot in the portal (Deployment slots) before re-running.`,
               },
@@ -365,7 +366,7 @@ export function createAppService(options: CreateAppServiceOptions): AppService {
           timeoutMs,
           () =>
             new SlotReleaseError(
-              `The swap of ${source} into ${target} (app ${app}) did not finish within ${Math.round(timeoutMs / 1000)}s; slot-release stopped waiting.`,
+              `The swap of ${source} into ${target} (app ${app}) did not finish within ${formatDuration(timeoutMs)}; slot-release stopped waiting.`,
               {
                 hint: `The swap may still be running in Azure. Check the app's Activity log ("Swap Web App Slots") and which build ${target} serves before re-running or swapping back; raise swap-timeout if swaps are slow (warm-up).`,
               },

@@ -7,6 +7,7 @@ import { Agent, request, type Dispatcher } from 'undici';
 import type { Backoff } from '../backoff.ts';
 import { realClock, type Clock } from '../clock.ts';
 import { SlotReleaseError, describeError } from '../errors.ts';
+import { formatDuration } from './errors.ts';
 import { pollUntil } from '../poll.ts';
 import { retry } from '../retry.ts';
 
@@ -120,8 +121,13 @@ function bodyMessage(text: string): string {
   const trimmed = text.trim();
   if (!trimmed) return '';
   try {
-    const json = JSON.parse(trimmed) as Record<string, unknown>;
-    const message = json.Message ?? json.message ?? json.error;
+    const json = JSON.parse(trimmed) as unknown;
+    if (typeof json === 'string') return json.slice(0, 300);
+    const record = (typeof json === 'object' && json !== null ? json : {}) as Record<
+      string,
+      unknown
+    >;
+    const message = record.Message ?? record.message ?? record.error;
     if (typeof message === 'string') return message;
   } catch {
     // not JSON
@@ -472,18 +478,12 @@ function timeoutError(
     });
   }
   return new SlotReleaseError(
-    `The deployment to ${slotLabel} did not complete within ${formatMs(options.timeoutMs)} (deploy-timeout), ${phase}.`,
+    `The deployment to ${slotLabel} did not complete within ${formatDuration(options.timeoutMs)} (deploy-timeout), ${phase}.`,
     {
       cause,
       hint: `It may still be running in Kudu: check ${base}/api/deployments/latest (or Deployment Center) before re-running; raise deploy-timeout if builds are slow.`,
     },
   );
-}
-
-function formatMs(ms: number): string {
-  if (ms % 60_000 === 0) return `${ms / 60_000}m`;
-  if (ms % 1000 === 0) return `${ms / 1000}s`;
-  return `${ms}ms`;
 }
 
 /**
