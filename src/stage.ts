@@ -47,8 +47,8 @@ export async function stage<T>(
       evidence,
     });
     const line = `${name}: ${status} in ${formatDuration(durationMs)} — ${summary}`;
-    if (status === 'failed') core.error(summary, { title: `slot-release: ${name} failed` });
-    else if (status === 'warned') core.warning(summary, { title: `slot-release: ${name}` });
+    // A failed stage is annotated once, by the verdict that main() reports with setFailed.
+    if (status === 'warned') core.warning(summary, { title: `slot-release: ${name}` });
     else core.info(line);
   };
   return core.group(name, async () => {
