@@ -203,23 +203,19 @@ export function createApp(deps: AppDeps): AppHandle {
       return;
     }
     if (err.type === 'entity.parse.failed') {
-      res
-        .status(400)
-        .json({
-          error: 'invalid_json',
-          message: 'The body is not valid JSON.',
-          correlation_id: correlationId,
-        });
+      res.status(400).json({
+        error: 'invalid_json',
+        message: 'The body is not valid JSON.',
+        correlation_id: correlationId,
+      });
       return;
     }
     if (typeof err.status === 'number' && err.status >= 400 && err.status < 500) {
-      res
-        .status(err.status)
-        .json({
-          error: 'bad_request',
-          message: String(err.type ?? 'bad request'),
-          correlation_id: correlationId,
-        });
+      res.status(err.status).json({
+        error: 'bad_request',
+        message: String(err.type ?? 'bad request'),
+        correlation_id: correlationId,
+      });
       return;
     }
     log.error({ err }, 'unhandled error');

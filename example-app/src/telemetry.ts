@@ -37,7 +37,10 @@ export async function startTelemetry(connectionString: string, log: Logger): Pro
     useAzureMonitor({ azureMonitorExporterOptions: { connectionString } });
     log.info('telemetry: exporting to Application Insights');
   } catch (err) {
-    // Telemetry is not worth an outage: run without it and say so.
-    log.error({ err }, 'telemetry: Application Insights export could not start');
+    // Telemetry is not worth an outage: run without it and say how to get it.
+    log.error(
+      { err },
+      'telemetry: Application Insights export could not start (a zip built without --telemetry does not bundle @azure/monitor-opentelemetry)',
+    );
   }
 }
