@@ -118,7 +118,17 @@ export function toSlotReleaseError(
   if (name === 'AbortError') {
     return new SlotReleaseError(`Azure call to ${action} was cancelled.`, { cause: error });
   }
-  // Transport failures (DNS, TLS, refused) and failed long-running operations land here.
+  // A failed long-running operation: core-lro flattens Azure's {code, message} into its text.
+  const lro = /^The long-running operation has failed\. ([^.\s]+)\. ([\s\S]*)$/.exec(
+    describeError(error),
+  );
+  if (lro) {
+    return new SlotReleaseError(
+      `Azure could not ${action} (operation failed, ${lro[1]}): ${lro[2]!.trim()}`,
+      { cause: error, hint: hint?.({}) ?? hintForStatus(500) },
+    );
+  }
+  // Transport failures (DNS, TLS, refused) land here.
   const code = info?.code ? ` (${info.code})` : '';
   return new SlotReleaseError(`Azure could not ${action}${code}: ${describeError(error)}`, {
     cause: error,

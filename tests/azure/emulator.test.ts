@@ -288,6 +288,79 @@ describe('Azure layer against the emulator', () => {
     expect(emu.faults.list().requests).toEqual([]);
   });
 
+  it('previews a swap (applySlotConfig), cancels it, then previews and completes it', async () => {
+    const stagingVersion = (await emu.state()).slots.staging!.version;
+    await app.applySlotConfig('staging', 'production');
+    let state = await emu.state();
+    expect(state.apps[0]!.pendingPreview).toEqual({ source: 'staging', target: 'production' });
+    // Phase 1: staging runs with production's slot settings.
+    await expect(app.listAppSettings('staging')).resolves.toMatchObject({
+      DB_URL: 'prod-db-connection',
+    });
+    await app.resetSlotConfig('staging');
+    state = await emu.state();
+    expect(state.apps[0]!.pendingPreview).toBeNull();
+    await expect(app.listAppSettings('staging')).resolves.toMatchObject({
+      DB_URL: 'staging-db-connection',
+    });
+
+    await app.applySlotConfig('staging', 'production');
+    await app.swap({
+      source: 'staging',
+      target: 'production',
+      preserveVnet: true,
+      timeoutMs: 30_000,
+    });
+    state = await emu.state();
+    expect(state.apps[0]!.pendingPreview).toBeNull();
+    expect(state.production.version).toBe(stagingVersion);
+  });
+
+  it('reports a swap that fails in Azure with its code and message', async () => {
+    emu.faults.failNextSwap({ phase: 2 });
+    const before = (await emu.state()).production.version;
+    const error = (await app
+      .swap({ source: 'staging', target: 'production', preserveVnet: true, timeoutMs: 30_000 })
+      .catch((e: unknown) => e)) as SlotReleaseError;
+    expect(error).toBeInstanceOf(SlotReleaseError);
+    expect(error.message).toMatch(/^Azure could not swap staging into production of app web1/);
+    expect(error.message).toContain('(operation failed, SwapFailed): Injected fault');
+    expect(error.hint).toBeDefined();
+    expect((await emu.state()).production.version).toBe(before);
+  });
+
+  it('logs in with AZURE_* environment variables (client secret) against the custom cloud', async () => {
+    const saved = { ...process.env };
+    process.env.AZURE_TENANT_ID = emu.credentials.tenantId;
+    process.env.AZURE_CLIENT_ID = emu.credentials.clientId;
+    process.env.AZURE_CLIENT_SECRET = emu.credentials.clientSecret;
+    try {
+      const masked: string[] = [];
+      const env = createCredential({
+        auth: 'environment',
+        audience: AUDIENCE,
+        cloud,
+        setSecret: (s) => masked.push(s),
+      });
+      const token = await env.getToken(cloud.tokenScope);
+      expect(masked).toEqual([token?.token]);
+      const viaEnv = createAppService({
+        credential: env,
+        cloud,
+        subscriptionId: emu.cloud.subscriptionId,
+        resourceGroup: 'rg1',
+        appName: 'web1',
+        setSecret: () => undefined,
+      });
+      await expect(viaEnv.listSlots()).resolves.toEqual(['staging']);
+    } finally {
+      for (const name of ['AZURE_TENANT_ID', 'AZURE_CLIENT_ID', 'AZURE_CLIENT_SECRET']) {
+        if (saved[name] === undefined) delete process.env[name];
+        else process.env[name] = saved[name];
+      }
+    }
+  });
+
   it('keeps working when tokens and assertions expire between calls (fresh assertion per refresh)', async () => {
     const before = idTokens.length;
     await app.listSlots();

@@ -81,6 +81,20 @@ describe('toSlotReleaseError', () => {
     );
   });
 
+  it('reads Azure code and message out of a failed long-running operation', () => {
+    const error = toSlotReleaseError(
+      new Error(
+        'The long-running operation has failed. SwapFailed. Warm-up of staging timed out. ',
+      ),
+      'swap staging into production',
+      () => 'check warm-up',
+    );
+    expect(error.message).toBe(
+      'Azure could not swap staging into production (operation failed, SwapFailed): Warm-up of staging timed out.',
+    );
+    expect(error.hint).toBe('check warm-up');
+  });
+
   it('passes SlotReleaseErrors through and wraps transport errors', () => {
     const own = new SlotReleaseError('mine');
     expect(toSlotReleaseError(own, 'x')).toBe(own);
