@@ -31,8 +31,11 @@ const actionInputs = (
   }
 ).inputs;
 
-/** The modes action.yml documents for `mode`; a literal mode outside them is a typo. */
-const modes = ['release', 'deploy', 'swap', 'rollback', 'verify', 'cleanup'];
+/** The modes action.yml lists for `mode` ("What to do: release | deploy | ..."). */
+const modes = (/:\s*([a-z |]+)\./.exec(actionInputs['mode']?.description ?? '')?.[1] ?? '')
+  .split('|')
+  .map((m) => m.trim())
+  .filter(Boolean);
 
 /** The variables `azd pipeline config` sets; the workflows read no others. */
 const azdPipelineVariables = [
@@ -137,6 +140,10 @@ function reachable(file: WorkflowFile): WorkflowFile[] {
 
 describe('calls of this action', () => {
   const calls = allSteps().filter(({ step }) => isThisAction(step.uses));
+
+  it('know the modes action.yml documents', () => {
+    expect(modes).toEqual(expect.arrayContaining(['release', 'deploy', 'rollback', 'cleanup']));
+  });
 
   it('exist (the templates really drive the action)', () => {
     expect(calls.length).toBeGreaterThan(0);
