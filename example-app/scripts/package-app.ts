@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -22,6 +22,8 @@ export type PackageOptions = {
    * about 4 MB; without it the app runs and logs that in-process export is unavailable.
    */
   telemetry?: boolean;
+  /** Also write the zip's files unpacked into this folder (emptied first), for azd's `dist`. */
+  site?: string;
 };
 
 export type PackageResult = { path: string; bytes: number; sha256: string; version: string };
@@ -108,6 +110,14 @@ export async function packageApp(opts: PackageOptions = {}): Promise<PackageResu
     entries[name] = [contents, { mtime: FixedMtime }];
   // Level 1: a few percent larger than 6, and several times faster to write.
   const zip = zipSync(entries, { level: 1 });
+  if (opts.site) {
+    const site = resolve(opts.site);
+    await rm(site, { recursive: true, force: true });
+    for (const [name, [contents]] of Object.entries(entries)) {
+      await mkdir(dirname(join(site, name)), { recursive: true });
+      await writeFile(join(site, name), contents);
+    }
+  }
   await mkdir(dirname(out), { recursive: true });
   await writeFile(out, zip);
   return {
