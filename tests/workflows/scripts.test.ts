@@ -196,6 +196,45 @@ describe('rollback-stage.yml: the audit summary', () => {
   });
 });
 
+describe('pr-preview.yml: the gate rows for the comment', () => {
+  const gates = () =>
+    step('.github/workflows/pr-preview.yml', 'preview', (s) => s.id === 'gates').run!;
+
+  it('turns the decision record into one table row per gate, with PR-controlled text made inert', () => {
+    const report = join(dir, 'report.json');
+    writeFileSync(
+      report,
+      JSON.stringify({
+        schema: 'slot-release/decision-record@1',
+        stages: [
+          { name: 'health', status: 'passed', summary: '200 in 41 ms, version abc123' },
+          {
+            name: 'smoke',
+            status: 'failed',
+            summary: 'answer lacked "pong": got <img src=x> | [link](https://evil)\nsecond line',
+          },
+        ],
+      }),
+    );
+    const run = runStep(gates(), { REPORT: report });
+    expect(run.status).toBe(0);
+    expect(run.outputs['rows']).toBeUndefined(); // multiline: written with a delimiter
+    const raw = readFileSync(join(dir, 'output'), 'utf8').split('\n');
+    expect(raw[0]).toMatch(/^rows<<gates_\d+$/);
+    expect(raw.slice(1, 3)).toEqual([
+      '| health | passed | 200 in 41 ms, version abc123 |',
+      '| smoke | failed | answer lacked "pong": got img src=x \\| link(https://evil) second line |',
+    ]);
+    expect(raw[3]).toBe(raw[0]!.slice('rows<<'.length));
+  });
+
+  it('writes nothing when the action left no record', () => {
+    const run = runStep(gates(), { REPORT: join(dir, 'missing.json') });
+    expect(run.status).toBe(0);
+    expect(readFileSync(join(dir, 'output'), 'utf8')).toBe('');
+  });
+});
+
 describe('pr-preview.yml: the sticky PR comment', () => {
   const comment = () =>
     step('.github/workflows/pr-preview.yml', 'comment', (s) => /comments/.test(s.run ?? '')).run!;
@@ -262,6 +301,16 @@ describe('pr-preview.yml: the sticky PR comment', () => {
     const run = runStep(comment(), { ...env, DEPLOYED_VERSION: '1.0 | [x](https://evil) <img>' });
     expect(run.status).toBe(0);
     expect(readFileSync(calls(), 'utf8')).toContain('| Version | 1.0xhttpsevilimg |');
+  });
+
+  it('adds the gate table when the preview job summarized one', () => {
+    fakeGh([]);
+    const run = runStep(comment(), { ...env, GATES: '| health | passed | 200 in 41 ms |' });
+    expect(run.status).toBe(0);
+    const written = readFileSync(calls(), 'utf8');
+    expect(written).toContain(
+      '| Gate | Status | Detail |\n|---|---|---|\n| health | passed | 200 in 41 ms |',
+    );
   });
 
   it('says the slot is gone after cleanup', () => {
