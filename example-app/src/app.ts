@@ -157,6 +157,7 @@ export function createApp(deps: AppDeps): AppHandle {
       log.info(
         {
           planner: planner.name,
+          session_id: parsed.data.session_id,
           steps: result.steps.length,
           usage,
           elapsed_ms: elapsedMs,
