@@ -58,7 +58,6 @@ export function createApp(deps: AppDeps): AppHandle {
 
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', true);
   app.use(correlation(log));
 
   // Internal tool server first: rehearsal switches simulate the public app, not its tools.
