@@ -105,7 +105,8 @@ export async function runAgent(
   let retriesLeft = limits.retryBudget;
   let toolList: ToolInfo[] = [];
 
-  const attempt = async (call: ToolCall): Promise<Observation> => {
+  // Each call's step is reported in planned order, whatever order the calls finish in.
+  const attempt = async (call: ToolCall): Promise<{ step: Step; observation: Observation }> => {
     const started = performance.now();
     for (let n = 1; ; n++) {
       toolCalls++;
@@ -122,14 +123,18 @@ export async function runAgent(
       const ms = Math.round(performance.now() - started);
       log.info({ tool: call.tool, attempt: n, ok: outcome.ok, ms }, 'tool call');
       if (outcome.ok) {
-        steps.push({ tool: call.tool, ok: true, ms });
-        return { ...call, ok: true, data: outcome.data };
+        return {
+          step: { tool: call.tool, ok: true, ms },
+          observation: { ...call, ok: true, data: outcome.data },
+        };
       }
       const retry = outcome.transient && retriesLeft > 0 && !deadline.aborted;
       if (!retry) {
         log.warn({ tool: call.tool, attempt: n, error: outcome.error }, 'tool call failed');
-        steps.push({ tool: call.tool, ok: false, ms });
-        return { ...call, ok: false, error: outcome.error };
+        return {
+          step: { tool: call.tool, ok: false, ms },
+          observation: { ...call, ok: false, error: outcome.error },
+        };
       }
       retriesLeft--;
     }
@@ -173,12 +178,15 @@ export async function runAgent(
       modelTokens += decision.tokens;
       if (decision.kind === 'answer') return finish(decision.answer);
 
+      if (decision.calls.length === 0) return finish(composeAnswer(observations));
+
       const allowed = decision.calls.slice(0, Math.max(0, remainingSteps));
       const dropped = decision.calls.length - allowed.length;
-      if (allowed.length > 0) {
-        observations.push(...(await mapCapped(allowed, limits.parallelism, attempt)));
+      for (const { step, observation } of await mapCapped(allowed, limits.parallelism, attempt)) {
+        steps.push(step);
+        observations.push(observation);
       }
-      if (dropped > 0 || allowed.length === 0) {
+      if (dropped > 0) {
         log.warn({ max_steps: limits.maxSteps, dropped }, 'max_steps reached');
         return finish(
           composeAnswer(observations, [

@@ -47,6 +47,21 @@ describe('runAgent', () => {
     expect(peak).toBe(2);
   });
 
+  it('reports steps in planned order, whatever order the calls finish in', async () => {
+    const tools = fakeTools(async (tool) => {
+      // The first planned call finishes last.
+      if (tool === 'time_now') await new Promise((r) => setTimeout(r, 30));
+      return { ok: true, data: {} };
+    });
+    const result = await runAgent('what time is it in Tokyo and calculate 2+3', undefined, {
+      planner: createDeterministicPlanner(),
+      tools,
+      limits,
+      log,
+    });
+    expect(result.steps.map((s) => s.tool)).toEqual(['time_now', 'calculator']);
+  });
+
   it('spends one retry budget across all the calls of a run', async () => {
     const outcome: ToolOutcome = { ok: false, error: 'connection reset', transient: true };
     const result = await runAgent(input, undefined, {
