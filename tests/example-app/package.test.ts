@@ -31,6 +31,13 @@ describe('npm run package', () => {
     });
   });
 
+  it('is deterministic: the same sources and version give the same bytes', async () => {
+    const again = await packageApp({ version: 'pkg-test-1', out: join(dir, 'again.zip') });
+    expect(again.sha256).toBe(result.sha256);
+    const other = await packageApp({ version: 'pkg-test-2', out: join(dir, 'other.zip') });
+    expect(other.sha256).not.toBe(result.sha256);
+  });
+
   it('unzipped in an empty folder, starts with node alone and serves /healthz with the stamped version', async () => {
     // Arrange: unzip where no node_modules can be found.
     const site = join(dir, 'site');
