@@ -6,6 +6,7 @@ import type { Planner } from './agent/planner.ts';
 import { runAgent } from './agent/run.ts';
 import { createToolClient, type ToolClient } from './agent/tool-client.ts';
 import type { AppConfig } from './config.ts';
+import { AgentRunRequest } from './http/contract.ts';
 import { correlation, rebindCorrelation } from './http/correlation.ts';
 import { rehearsal } from './http/rehearsal.ts';
 import type { Logger } from './logger.ts';
@@ -30,14 +31,6 @@ export type AppHandle = {
   /** Closes the tool client; call after the HTTP server has stopped. */
   close(): Promise<void>;
 };
-
-export const AgentRunRequest = z.object({
-  input: z.string().trim().min(1, 'input must not be empty').max(4000),
-  session_id: z
-    .string()
-    .regex(/^[A-Za-z0-9._:-]{1,128}$/, 'session_id must be 1-128 letters, digits or ._:-')
-    .optional(),
-});
 
 export function defaultPlanner(config: AppConfig): Planner {
   if (!config.openai) return createDeterministicPlanner();

@@ -17,6 +17,13 @@ if (config.rehearsal.crashOnStart) {
   if (config.appInsightsConnectionString)
     await startTelemetry(config.appInsightsConnectionString, log);
   const server = await startServer({ config, log, version });
+  const stop = (signal: string) => {
+    log.info({ signal }, 'shutting down');
+    void server.close().then(() => log.flush());
+  };
+  // Before the "listening" line: whoever waits for it may signal us at once.
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
   log.info(
     {
       port: server.port,
@@ -25,10 +32,4 @@ if (config.rehearsal.crashOnStart) {
     },
     'listening',
   );
-  const stop = (signal: string) => {
-    log.info({ signal }, 'shutting down');
-    void server.close().then(() => log.flush());
-  };
-  process.once('SIGTERM', () => stop('SIGTERM'));
-  process.once('SIGINT', () => stop('SIGINT'));
 }
