@@ -1,7 +1,7 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import type { Logger } from '../logger.ts';
+import { createLogger, type Logger } from '../logger.ts';
 import { calculate } from '../tools/calculator.ts';
 import { httpGet, type HttpGetOptions } from '../tools/http-get.ts';
 import { lookupTerm } from '../tools/reference-data.ts';
@@ -9,7 +9,9 @@ import { resolveTimeZone, timeIn } from '../tools/time.ts';
 import { ToolContract } from './contract.ts';
 
 export type McpServerDeps = {
+  /** Default: no logging. */
   log: Logger;
+  /** Default: no host allowed. */
   httpGet: Omit<HttpGetOptions, 'signal'>;
   now?: () => Date;
   /** Declared tool contract version; only tests set another one, to prove readiness catches it. */
@@ -46,7 +48,12 @@ async function timed(
 }
 
 /** The MCP tool server: a new instance per request (stateless Streamable HTTP). */
-export function buildMcpServer(deps: McpServerDeps): McpServer {
+export function buildMcpServer(options: Partial<McpServerDeps> = {}): McpServer {
+  const deps: McpServerDeps = {
+    log: createLogger({ level: 'silent' }),
+    httpGet: { allowedHosts: [], timeoutMs: 5000, maxBytes: 64 * 1024 },
+    ...options,
+  };
   const now = deps.now ?? (() => new Date());
   const server = new McpServer({
     name: ToolContract.serverName,
