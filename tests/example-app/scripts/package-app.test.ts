@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { unzipSync } from 'fflate';
-import { packageApp, type PackageResult } from '../../example-app/scripts/package-app.ts';
+import { packageApp, type PackageResult } from '../../../example-app/scripts/package-app.ts';
 
 describe('npm run package', () => {
   let dir: string;
