@@ -1,10 +1,10 @@
-import { judge, sample } from './budget.ts';
+import { judge, sample, type BudgetCheck, type Sample } from './budget.ts';
 import { formatDuration } from './duration.ts';
-import { waitUntilReady } from './health.ts';
+import { waitUntilReady, type ReadinessOptions } from './health.ts';
 import type { HttpClient } from './http.ts';
 import type { Inputs } from './inputs.ts';
 import type { DecisionRecord } from './record.ts';
-import { runSmoke } from './smoke.ts';
+import { runSmoke, type SmokeOptions } from './smoke.ts';
 import { GateFailure, skipStage, stage } from './stage.ts';
 
 export interface GateRun {
@@ -38,14 +38,7 @@ export function readyGate(
 ) {
   const { inputs } = run;
   return stage(run.record, `ready (${scope})`, async () => {
-    const r = await waitUntilReady(run.http, baseUrl, {
-      healthPath: inputs.healthPath,
-      readyPath: inputs.readyPath,
-      expectedVersion,
-      timeoutMs: inputs.readyTimeoutMs,
-      requestTimeoutMs: inputs.requestTimeoutMs,
-      signal: run.signal,
-    });
+    const r = await waitUntilReady(run.http, baseUrl, readinessOptions(run, expectedVersion));
     const paths = [inputs.healthPath, inputs.readyPath].filter(Boolean).join(' and ');
     return {
       value: r.version,
@@ -60,22 +53,27 @@ export function readyGate(
   });
 }
 
+export function readinessOptions(
+  run: GateRun,
+  expectedVersion: string | undefined,
+): ReadinessOptions {
+  const { inputs } = run;
+  return {
+    healthPath: inputs.healthPath,
+    readyPath: inputs.readyPath,
+    expectedVersion,
+    timeoutMs: inputs.readyTimeoutMs,
+    requestTimeoutMs: inputs.requestTimeoutMs,
+    signal: run.signal,
+  };
+}
+
 export async function smokeGate(run: GateRun, baseUrl: string, scope: string): Promise<void> {
   const { inputs } = run;
   const name = `smoke (${scope})`;
   if (!inputs.smokePath) return skipStage(run.record, name, 'smoke-path is empty');
   await stage(run.record, name, async () => {
-    const r = await runSmoke(run.http, baseUrl, {
-      path: inputs.smokePath!,
-      input: inputs.smokeInput,
-      expect: inputs.smokeExpect,
-      minToolCalls: inputs.smokeMinToolCalls,
-      maxSteps: inputs.maxSteps,
-      maxToolCalls: inputs.maxToolCalls,
-      maxTokens: inputs.maxTokens,
-      timeoutMs: inputs.requestTimeoutMs,
-      signal: run.signal,
-    });
+    const r = await runSmoke(run.http, baseUrl, smokeOptions(run));
     const usage = [
       `${r.steps} step${r.steps === 1 ? '' : 's'}`,
       r.toolCalls !== undefined
@@ -98,32 +96,31 @@ export async function smokeGate(run: GateRun, baseUrl: string, scope: string): P
   });
 }
 
+export function smokeOptions(run: GateRun): SmokeOptions {
+  const { inputs } = run;
+  return {
+    path: inputs.smokePath!,
+    input: inputs.smokeInput,
+    expect: inputs.smokeExpect,
+    minToolCalls: inputs.smokeMinToolCalls,
+    maxSteps: inputs.maxSteps,
+    maxToolCalls: inputs.maxToolCalls,
+    maxTokens: inputs.maxTokens,
+    timeoutMs: inputs.requestTimeoutMs,
+    signal: run.signal,
+  };
+}
+
 export async function budgetGate(
   run: GateRun,
   baseUrl: string,
   scope: string,
   requests = run.inputs.budgetRequests,
 ) {
-  const { inputs } = run;
   const name = `budget (${scope})`;
   if (requests === 0) return skipStage(run.record, name, 'budget-requests is 0');
   await stage(run.record, name, async () => {
-    const smoke = inputs.budgetTarget === 'smoke';
-    const path = smoke ? inputs.smokePath! : inputs.healthPath;
-    const s = await sample(run.http, {
-      url: baseUrl + path,
-      method: smoke ? 'POST' : 'GET',
-      body: smoke ? inputs.smokeInput : undefined,
-      requests,
-      concurrency: Math.min(inputs.budgetConcurrency, requests),
-      timeoutMs: inputs.requestTimeoutMs,
-      signal: run.signal,
-    });
-    const checks = judge(s, {
-      maxErrorRate: inputs.maxErrorRate,
-      maxP95Ms: inputs.maxP95Ms,
-      maxP99Ms: inputs.maxP99Ms,
-    });
+    const { sample: s, checks, path } = await measureBudget(run, baseUrl, requests);
     for (const c of checks) {
       run.record.budgets.push({
         scope,
@@ -134,30 +131,60 @@ export async function budgetGate(
         passed: c.passed,
       });
     }
-    const evidence = {
-      path,
-      requests: s.requests,
-      concurrency: inputs.budgetConcurrency,
-      errors: s.errors,
-      errorRate: s.errorRate,
-      p50Ms: Math.round(s.p50),
-      p95Ms: Math.round(s.p95),
-      p99Ms: Math.round(s.p99),
-      failures: s.failures,
-    };
-    const broken = checks.filter((c) => !c.passed);
-    if (broken.length > 0) {
-      throw new GateFailure(
-        `budget exceeded on ${path}: ${broken.map((c) => `${c.metric} ${show(c.observed, c.unit)} > ${show(c.limit!, c.unit)}`).join(', ')}`,
-        { evidence, hint: 'See the budget table; the first failures are in the decision record.' },
-      );
-    }
+    assertWithinBudget(s, checks, path);
     return {
       value: undefined,
       summary: `${s.requests} requests to ${path}: error rate ${show(s.errorRate, 'ratio')}, p95 ${show(s.p95, 'ms')}, p99 ${show(s.p99, 'ms')}`,
-      evidence,
+      evidence: budgetEvidence(s, path),
     };
   });
+}
+
+/** Sends a burst at the budget target and judges it against the limits. */
+export async function measureBudget(run: GateRun, baseUrl: string, requests: number) {
+  const { inputs } = run;
+  const smoke = inputs.budgetTarget === 'smoke';
+  const path = smoke ? inputs.smokePath! : inputs.healthPath;
+  const s = await sample(run.http, {
+    url: baseUrl + path,
+    method: smoke ? 'POST' : 'GET',
+    body: smoke ? inputs.smokeInput : undefined,
+    requests,
+    concurrency: Math.min(inputs.budgetConcurrency, requests),
+    timeoutMs: inputs.requestTimeoutMs,
+    signal: run.signal,
+  });
+  const checks = judge(s, {
+    maxErrorRate: inputs.maxErrorRate,
+    maxP95Ms: inputs.maxP95Ms,
+    maxP99Ms: inputs.maxP99Ms,
+  });
+  return { sample: s, checks, path };
+}
+
+export function assertWithinBudget(s: Sample, checks: BudgetCheck[], path: string): void {
+  const broken = checks.filter((c) => !c.passed);
+  if (broken.length === 0) return;
+  throw new GateFailure(
+    `budget exceeded on ${path}: ${broken.map((c) => `${c.metric} ${show(c.observed, c.unit)} > ${show(c.limit!, c.unit)}`).join(', ')}`,
+    {
+      evidence: budgetEvidence(s, path),
+      hint: 'See the budget table; the first failures are in the decision record.',
+    },
+  );
+}
+
+function budgetEvidence(s: Sample, path: string) {
+  return {
+    path,
+    requests: s.requests,
+    errors: s.errors,
+    errorRate: s.errorRate,
+    p50Ms: Math.round(s.p50),
+    p95Ms: Math.round(s.p95),
+    p99Ms: Math.round(s.p99),
+    failures: s.failures,
+  };
 }
 
 export function show(value: number, unit: 'ratio' | 'ms' | 'count'): string {

@@ -110,3 +110,14 @@ function readVersion(body: string): string | undefined {
   }
   return undefined;
 }
+
+/** What the service reports as its version right now (one probe), for the record; never throws. */
+export async function currentVersion(
+  http: HttpClient,
+  baseUrl: string,
+  healthPath: string,
+  timeoutMs: number,
+): Promise<string | undefined> {
+  const probe = await http.probe(baseUrl + healthPath, { timeoutMs });
+  return probe.ok ? readVersion(probe.body) : undefined;
+}

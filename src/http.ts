@@ -38,8 +38,14 @@ export function createHttpClient(options: {
   timeoutMs: number;
   traceId?: string;
   connections?: number;
+  /** Extra CA (PEM) to trust, from a custom cloud file. */
+  ca?: string;
 }): HttpClient {
-  const agent = new Agent({ keepAliveTimeout: 10_000, connections: options.connections ?? 64 });
+  const agent = new Agent({
+    keepAliveTimeout: 10_000,
+    connections: options.connections ?? 64,
+    ...(options.ca ? { connect: { ca: options.ca } } : {}),
+  });
   const traceId = options.traceId ?? randomBytes(16).toString('hex');
   let sequence = 0;
 

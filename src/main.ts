@@ -3,12 +3,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as core from '@actions/core';
 import { describeError, InputError, SlotReleaseError } from './errors.ts';
+import { resolveCloud, type Cloud } from './azure/cloud.ts';
 import type { GateRun } from './gates.ts';
-import { createHttpClient } from './http.ts';
-import { INPUT_NAMES, parseInputs, type Inputs, type RawInputs } from './inputs.ts';
+import { createHttpClient, type HttpClient } from './http.ts';
+import { INPUT_NAMES, parseInputs, type Inputs, type Mode, type RawInputs } from './inputs.ts';
+import { connectAzure, type AzureRun } from './modes/azure.ts';
+import { cleanup } from './modes/cleanup.ts';
+import { deploy } from './modes/deploy.ts';
 import type { ModeOutcome } from './modes/outcome.ts';
+import { release } from './modes/release.ts';
+import { rollback } from './modes/rollback.ts';
+import { swap } from './modes/swap.ts';
 import { verify } from './modes/verify.ts';
-import { createRecord, writeRecord } from './record.ts';
+import { createRecord, writeRecord, type DecisionRecord, type Result } from './record.ts';
 import { addSecret } from './secrets.ts';
 import { GateFailure } from './stage.ts';
 import { writeSummary } from './summary.ts';
@@ -23,17 +30,21 @@ export function readRawInputs(env: NodeJS.ProcessEnv = process.env): Partial<Raw
   return raw;
 }
 
-type ModeRunner = (run: GateRun) => Promise<ModeOutcome>;
+const AZURE_MODES = { release, deploy, swap, rollback, cleanup } satisfies Record<
+  Exclude<Mode, 'verify'>,
+  (run: AzureRun) => Promise<ModeOutcome>
+>;
 
-async function loadMode(inputs: Inputs): Promise<ModeRunner> {
-  switch (inputs.mode) {
-    case 'verify':
-      return verify;
-    default:
-      throw new SlotReleaseError(
-        `mode "${inputs.mode}" is not available in this version of slot-release`,
-      );
-  }
+async function runMode(run: GateRun, cloud: Cloud | undefined): Promise<ModeOutcome> {
+  const { mode } = run.inputs;
+  if (mode === 'verify') return verify(run);
+  return AZURE_MODES[mode](connectAzure(run, cloud!));
+}
+
+/** The results that end the step green. A release that had to roll back did not ship. */
+function succeeded(mode: Mode, result: Result): boolean {
+  if (mode === 'rollback') return result === 'rolled-back';
+  return result === 'passed' || result === 'promoted' || result === 'cleaned';
 }
 
 export async function run(): Promise<void> {
@@ -53,22 +64,24 @@ export async function run(): Promise<void> {
   const record = createRecord(inputs.mode, traceId);
   const reportPath =
     inputs.reportPath ?? join(process.env.RUNNER_TEMP ?? tmpdir(), 'slot-release-report.json');
-  const http = createHttpClient({
-    headers: inputs.headers,
-    timeoutMs: inputs.requestTimeoutMs,
-    traceId,
-  });
-  const gateRun: GateRun = { http, inputs, record };
+  let http: HttpClient | undefined;
   let outcome: ModeOutcome;
   try {
-    const mode = await loadMode(inputs);
-    outcome = await mode(gateRun);
+    const cloud = inputs.mode === 'verify' ? undefined : await resolveCloud(inputs.cloud);
+    http = createHttpClient({
+      headers: inputs.headers,
+      timeoutMs: inputs.requestTimeoutMs,
+      traceId,
+      ca: cloud?.ca,
+    });
+    outcome = await runMode({ http, inputs, record }, cloud);
   } catch (error) {
-    outcome = failure(error, inputs);
-    if (!(error instanceof SlotReleaseError))
+    outcome = failure(error, record);
+    if (!(error instanceof SlotReleaseError)) {
       core.debug(error instanceof Error ? (error.stack ?? '') : '');
+    }
   } finally {
-    await http.close();
+    await http?.close();
   }
 
   record.result = outcome.result;
@@ -87,20 +100,24 @@ export async function run(): Promise<void> {
   if (record.versions.previous) core.setOutput('previous-version', record.versions.previous);
   if (record.rollbackCommand) core.setOutput('rollback-command', record.rollbackCommand);
 
-  const ok = ['passed', 'promoted', 'cleaned'].includes(outcome.result);
-  if (ok) core.info(`slot-release ${inputs.mode}: ${outcome.result} — ${outcome.verdict}`);
+  if (succeeded(inputs.mode, outcome.result))
+    core.info(`slot-release ${inputs.mode}: ${outcome.result} — ${outcome.verdict}`);
   else
     core.setFailed(
       `slot-release ${inputs.mode}: ${outcome.result} — ${outcome.verdict}${outcome.hint ? `\n${outcome.hint}` : ''}`,
     );
 }
 
-/** A mode that throws ends here: gates that said no block, anything else failed. */
-function failure(error: unknown, inputs: Inputs): ModeOutcome {
+/**
+ * A mode that throws ends here. A gate that said no before any swap blocked the release with
+ * production untouched; anything else failed.
+ */
+function failure(error: unknown, record: DecisionRecord): ModeOutcome {
   const hint = error instanceof SlotReleaseError ? error.hint : undefined;
   const verdict = describeError(error);
-  if (error instanceof GateFailure) {
-    return { result: inputs.mode === 'verify' ? 'failed' : 'blocked', verdict, hint };
+  const gated = ['release', 'swap', 'deploy'].includes(record.mode);
+  if (error instanceof GateFailure && gated && record.swap === undefined) {
+    return { result: 'blocked', verdict, hint };
   }
   return { result: 'failed', verdict, hint };
 }

@@ -122,10 +122,21 @@ export function slotInfoFromSite(slot: string, site: Site): SlotInfo {
   };
 }
 
-/** Wraps secrets masking: skips empty and trivial values that would blank out ordinary log text. */
+/**
+ * Masks an app-setting value in the log. Values are never printed; masking is the second line
+ * of defence. Single plain words (`staging`, `eastus`, `true`), numbers and short values are left
+ * alone, because masking them would blank ordinary words in every later log line.
+ */
 export function maskSettingValue(value: string, setSecret: (secret: string) => void): void {
-  if (value.length < 4 || /^(true|false)$/i.test(value)) return;
+  if (!looksSecret(value)) return;
   setSecret(value);
+}
+
+export function looksSecret(value: string): boolean {
+  if (value.length < 6) return false;
+  if (/^[a-z]+$/i.test(value)) return false;
+  if (/^\d+(?:\.\d+)?$/.test(value)) return false;
+  return true;
 }
 
 export function createAppService(options: CreateAppServiceOptions): AppService {

@@ -151,6 +151,8 @@ function authHint(mode: string, message: string, subject: string | undefined): s
   }
 }
 
+const REFRESH_BEFORE_EXPIRY_MS = 120_000;
+
 function maskingCredential(
   inner: TokenCredential,
   context: {
@@ -160,8 +162,15 @@ function maskingCredential(
     cloud: Cloud;
   },
 ): TokenCredential {
+  // Kudu asks for a token on every request (each status poll too). Reusing a token until two
+  // minutes before it expires keeps that from costing a GitHub OIDC round trip each time.
+  const cache = new Map<string, AccessToken>();
   return {
     async getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken> {
+      const key = ([] as string[]).concat(scopes).join(' ');
+      const cached = cache.get(key);
+      if (cached && cached.expiresOnTimestamp - Date.now() > REFRESH_BEFORE_EXPIRY_MS)
+        return cached;
       let token: AccessToken | null;
       try {
         token = await inner.getToken(scopes, options);
@@ -181,6 +190,7 @@ function maskingCredential(
         });
       }
       context.setSecret(token.token);
+      cache.set(key, token);
       return token;
     },
   };

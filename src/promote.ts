@@ -1,0 +1,110 @@
+import type { SlotInfo } from './azure/app-service.ts';
+import { describeError, SlotReleaseError } from './errors.ts';
+import { readyGate, runGates } from './gates.ts';
+import { currentVersion } from './health.ts';
+import { rollbackCommand, type AzureRun } from './modes/azure.ts';
+import type { ModeOutcome } from './modes/outcome.ts';
+import { settingsStage } from './settings.ts';
+import { stage } from './stage.ts';
+import { swapStage } from './swap.ts';
+import { watchStage } from './watch.ts';
+
+/**
+ * From a slot that passed its gates to production, and back if production regresses:
+ * settings audit → (preview: production settings on the slot, gates again) → swap → watch →
+ * swap back and verify on regression.
+ */
+export async function promote(
+  run: AzureRun,
+  slot: SlotInfo,
+  target: SlotInfo,
+  version: string | undefined,
+): Promise<ModeOutcome> {
+  const { inputs, record } = run;
+  const previous = await currentVersion(
+    run.http,
+    target.hostUrl,
+    inputs.healthPath,
+    inputs.requestTimeoutMs,
+  );
+  record.versions.previous = previous;
+
+  await settingsStage(run, slot.name, target.name);
+  if (inputs.swapWithPreview) await previewStage(run, slot, target, version);
+
+  await swapStage(run, slot.name, target.name);
+  record.rollbackCommand = rollbackCommand(run, slot.name, target.name);
+
+  const regression = await watchStage(run, target.hostUrl, version);
+  if (!regression) {
+    record.versions.production = version;
+    return {
+      result: 'promoted',
+      verdict: `${target.name} serves ${version ?? 'the new build'}${previous ? ` (was ${previous})` : ''}; every gate passed and production held`,
+    };
+  }
+  return swapBack(run, slot, target, previous, regression.reason);
+}
+
+/** Swap with preview: apply the target's settings to the slot, gate again, then go on or reset. */
+async function previewStage(
+  run: AzureRun,
+  slot: SlotInfo,
+  target: SlotInfo,
+  version: string | undefined,
+) {
+  await stage(run.record, `preview (${target.name} settings on ${slot.name})`, async () => {
+    await run.app.applySlotConfig(slot.name, target.name, {
+      preserveVnet: run.inputs.preserveVnet,
+    });
+    return {
+      value: undefined,
+      summary: `${target.name}'s slot settings applied to ${slot.name}; gating again`,
+    };
+  });
+  try {
+    await runGates(
+      { ...run, inputs: { ...run.inputs, expectedVersion: version } },
+      slot.hostUrl,
+      `${slot.name} with ${target.name} settings`,
+    );
+  } catch (error) {
+    await stage(run.record, `reset preview (${slot.name})`, async () => {
+      await run.app.resetSlotConfig(slot.name);
+      return {
+        value: undefined,
+        summary: `${slot.name} has its own settings back; ${target.name} untouched`,
+      };
+    });
+    throw error;
+  }
+}
+
+async function swapBack(
+  run: AzureRun,
+  slot: SlotInfo,
+  target: SlotInfo,
+  previous: string | undefined,
+  reason: string,
+): Promise<ModeOutcome> {
+  try {
+    await swapStage(run, slot.name, target.name, 'swap back');
+    const restored = await readyGate(
+      run,
+      target.hostUrl,
+      `${target.name} after swap back`,
+      previous,
+    );
+    run.record.versions.production = restored;
+  } catch (error) {
+    throw new SlotReleaseError(
+      `Production regressed after the swap (${reason}) and the swap back did not complete: ${describeError(error)}`,
+      { cause: error, hint: `Swap back by hand now: ${run.record.rollbackCommand}` },
+    );
+  }
+  return {
+    result: 'rolled-back',
+    verdict: `${target.name} regressed after the swap (${reason}); swapped back, ${target.name} serves ${previous ?? 'the previous build'} again`,
+    hint: 'Fix the regression, then release again; the decision record has the failing round.',
+  };
+}
