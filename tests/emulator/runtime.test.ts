@@ -1,0 +1,125 @@
+// Slots that really run: the placeholder before any deployment, app settings as environment,
+// crash restarts with backoff, frozen slots, and no child process left after stop().
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { readdirSync, readlinkSync } from 'node:fs';
+import { deployVersion, emulatorFetch, startTestEmulator } from '../fixtures/emulator.ts';
+import type { EmuFetch, TestEmulator } from '../fixtures/emulator.ts';
+
+let emu: TestEmulator;
+let f: EmuFetch;
+
+beforeAll(async () => {
+  emu = await startTestEmulator({ apps: [{ name: 'app-demo', slots: ['staging', 'canary'] }] });
+  f = emulatorFetch(emu);
+});
+
+afterAll(async () => {
+  await f?.close();
+  await emu?.stop();
+});
+
+async function until<T>(
+  probe: () => Promise<T>,
+  ok: (v: T) => boolean,
+  timeoutMs = 15_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last = await probe();
+  while (!ok(last) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
+    last = await probe();
+  }
+  return last;
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('slot runtime', () => {
+  it('serves the platform placeholder before anything is deployed, and 404 on /healthz', async () => {
+    const { hostUrl } = (await emu.state()).slots.canary!;
+    const home = await f(`${hostUrl}/`);
+    expect(home.status).toBe(200);
+    expect(await home.text()).toMatch(/App Service/);
+    expect((await f(`${hostUrl}/healthz`)).status).toBe(404);
+  });
+
+  it('runs the deployed zip with PORT and the slot app settings as environment', async () => {
+    await emu.setAppSettings({
+      slot: 'staging',
+      set: { APP_VERSION: 'from-setting' },
+      restart: false,
+    });
+    await deployVersion(emu, { slot: 'staging', version: '1.2.3' });
+    const { hostUrl, processState } = (await emu.state()).slots.staging!;
+    expect(processState).toBe('running');
+    expect(await (await f(`${hostUrl}/healthz`)).json()).toEqual({
+      status: 'ok',
+      version: 'from-setting',
+    });
+    await emu.setAppSettings({ slot: 'staging', remove: ['APP_VERSION'] });
+    expect((await emu.state()).slots.staging!.version).toBe('1.2.3');
+  });
+
+  it('restarts a crashed process with backoff, like the platform', async () => {
+    emu.faults.crashSlot({ slot: 'staging' });
+    const state = await until(
+      async () => (await emu.state()).slots.staging!,
+      (s) => s.processState === 'running' && s.version === '1.2.3',
+    );
+    expect(state).toMatchObject({ processState: 'running', version: '1.2.3' });
+  });
+
+  it('keeps restarting an app that crashes at start, serving 503 meanwhile', async () => {
+    await emu.setAppSettings({
+      slot: 'canary',
+      set: { REHEARSAL_CRASH_ON_START: 'true' },
+      restart: false,
+    });
+    await deployVersion(emu, { slot: 'canary', version: '9.9.9' });
+    const { hostUrl, processState, version } = (await emu.state()).slots.canary!;
+    expect(['crashed', 'starting']).toContain(processState);
+    expect(version).toBeNull();
+    expect((await f(`${hostUrl}/healthz`)).status).toBe(503);
+  });
+
+  it('stops answering when frozen, and answers again after faults.clear()', async () => {
+    const { hostUrl } = (await emu.state()).slots.staging!;
+    emu.faults.freezeSlot({ slot: 'staging' });
+    await expect(f(`${hostUrl}/healthz`, { signal: AbortSignal.timeout(500) })).rejects.toThrow();
+    expect((await emu.state()).slots.staging!.processState).toBe('frozen');
+    emu.faults.clear();
+    expect((await f(`${hostUrl}/healthz`)).status).toBe(200);
+  });
+
+  it('leaves no child process behind after stop()', async () => {
+    const extra = await startTestEmulator();
+    await deployVersion(extra, { slot: 'production', version: '1.0.0' });
+    await deployVersion(extra, { slot: 'staging', version: '2.0.0' });
+    const pids = appPidsUnder(extra.workDir);
+    expect(pids).toHaveLength(2);
+    await extra.stop();
+    await extra.stop(); // safe twice
+    expect(pids.filter(pidAlive)).toEqual([]);
+  });
+});
+
+/** PIDs of processes whose working directory is inside `dir` (the deployed apps of one emulator). */
+function appPidsUnder(dir: string): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readlinkSync(`/proc/${entry}/cwd`).startsWith(dir)) pids.push(Number(entry));
+    } catch {
+      // gone, or not ours to read
+    }
+  }
+  return pids;
+}
