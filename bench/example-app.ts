@@ -1,9 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { packageApp } from '../example-app/scripts/package-app.ts';
 
 export type BenchRow = { name: string; value: number; unit: string; note?: string };
 
@@ -34,6 +37,18 @@ const app = express();
 app.get('/', (_req, res) => { res.json({ status: 'ok' }); });
 app.listen(Number(process.env.PORT), '127.0.0.1');
 `;
+
+/** One packageApp() into a temporary folder, as `npm run package` does it. */
+async function timePackaging(): Promise<{ ms: number; bytes: number }> {
+  const dir = await mkdtemp(join(tmpdir(), 'bench-example-app-'));
+  try {
+    const started = performance.now();
+    const { bytes } = await packageApp({ version: 'bench', out: join(dir, 'app.zip') });
+    return { ms: Math.round(performance.now() - started), bytes };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
 
 async function freePort(): Promise<number> {
   const server = createServer().listen(0, '127.0.0.1');
@@ -82,7 +97,8 @@ async function stop(child: ChildProcess): Promise<void> {
 
 /**
  * Agent-run throughput and p99 (the deterministic planner calling one MCP tool over HTTP) against a
- * bare Express route, measured in the same run so the ratio cancels out the machine. Each load runs
+ * bare Express route, measured in the same run so the ratio cancels out the machine; also the
+ * agent route without a tool call ("ping") and the packaging time. Each load runs
  * `durationSec` seconds with `connections` connections; servers run in child processes on 127.0.0.1.
  */
 export async function benchExampleApp(
@@ -90,6 +106,8 @@ export async function benchExampleApp(
 ): Promise<BenchRow[]> {
   const duration = opts.durationSec ?? 5;
   const connections = opts.connections ?? 4;
+  // Before the servers start, so it does not compete with them.
+  const packaging = await timePackaging();
   const barePort = await freePort();
   const appPort = await freePort();
   const children: ChildProcess[] = [];
@@ -123,6 +141,8 @@ export async function benchExampleApp(
     // One warm-up second so the first MCP connection and JIT do not count.
     await run('calculate 2+3', 1).catch(() => undefined);
     const agent = await run('calculate 2+3');
+    // The same route without the MCP hop: separates the agent's own cost from the tool call's.
+    const ping = await run('ping');
 
     const note = `autocannon -c ${connections} -d ${duration}s`;
     const failures = (r: CannonResult) => r.non2xx + r.errors;
@@ -142,9 +162,22 @@ export async function benchExampleApp(
       },
       { name: 'example-app agent-run p99', value: agent.latency.p99, unit: 'ms', note },
       {
+        name: 'example-app agent-run ping req/s',
+        value: Math.round(ping.requests.average),
+        unit: 'req/s',
+        note: `${note}; POST /v1/agent/run "ping" (no tool call); ${failures(ping)} failed`,
+      },
+      { name: 'example-app agent-run ping p99', value: ping.latency.p99, unit: 'ms', note },
+      {
         name: 'example-app agent-run/bare req/s ratio',
         value: Number((agent.requests.average / bare.requests.average).toFixed(3)),
         unit: 'ratio',
+      },
+      {
+        name: 'example-app package time',
+        value: packaging.ms,
+        unit: 'ms',
+        note: `packageApp(): esbuild bundle + zip, ${packaging.bytes} bytes (target < 2000 ms)`,
       },
       {
         name: 'example-app agent-run/bare p99 ratio',
