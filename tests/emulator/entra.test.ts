@@ -50,7 +50,7 @@ describe('Entra ID stand-in', () => {
       await f(`${base}/${emu.credentials.tenantId}/v2.0/.well-known/openid-configuration`)
     ).json()) as Record<string, string>;
     expect(tenant.token_endpoint).toBe(`${base}/${emu.credentials.tenantId}/oauth2/v2.0/token`);
-    expect(tenant.issuer.startsWith(base)).toBe(true);
+    expect(tenant.issuer?.startsWith(base)).toBe(true);
     expect(tenant.jwks_uri).toBeTruthy();
     const adfs = (await (
       await f(`${emu.cloud.endpoints.adfs}/.well-known/openid-configuration`)

@@ -37,7 +37,7 @@ async function startTiny(env: Record<string, string> = {}): Promise<string> {
   const base = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 200; i++) {
     if (
-      await fetch(`${base}/healthz`).then(
+      await fetch(`${base}/`).then(
         () => true,
         () => false,
       )
