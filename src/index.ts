@@ -1,3 +1,11 @@
+import * as core from '@actions/core';
+import { describeError } from './errors.ts';
 import { run } from './main.ts';
+
+// The Azure SDK refreshes tokens in the background; a refresh that fails while nothing awaits
+// it must not kill the step: the next call that needs the token reports the failure itself.
+process.on('unhandledRejection', (reason) => {
+  core.debug(`background task failed: ${describeError(reason)}`);
+});
 
 await run();
