@@ -18,7 +18,7 @@ export function correlationIdFrom(headers: Record<string, string | string[] | un
 
 /**
  * Gives each request a correlation id (echoed in x-correlation-id and res.locals.correlationId),
- * runs the rest of the chain inside it, and writes one access line when the response is done.
+ * runs the rest of the chain inside it, and writes one access line when the exchange ends.
  */
 export function correlation(log: Logger): RequestHandler {
   return (req, res, next) => {
@@ -26,7 +26,8 @@ export function correlation(log: Logger): RequestHandler {
     const started = performance.now();
     res.locals.correlationId = id;
     res.setHeader('x-correlation-id', id);
-    res.on('finish', () =>
+    // 'close' rather than 'finish': a client that hangs up still gets its request logged.
+    res.on('close', () =>
       withCorrelationId(id, () =>
         log.info(
           {
@@ -34,6 +35,7 @@ export function correlation(log: Logger): RequestHandler {
             path: req.path,
             status: res.statusCode,
             ms: Math.round(performance.now() - started),
+            ...(res.writableFinished ? {} : { aborted: true }),
           },
           'request',
         ),
