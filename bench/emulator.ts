@@ -1,0 +1,110 @@
+// Emulator figures for the lead's bench runner: median swap time (tiny app in both slots, ARM LRO
+// polled every 25 ms) and the deploy time of a 1 MB zip through Kudu OneDeploy (until complete,
+// which includes restarting the slot's process). Run alone: node bench/emulator.ts
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { makeAppZip } from '../tests/fixtures/app-zip.ts';
+import { armToken, emulatorFetch, startTestEmulator } from '../tests/fixtures/emulator.ts';
+import type { EmuFetch, TestEmulator } from '../tests/fixtures/emulator.ts';
+
+export type BenchResult = { name: string; value: number; unit: string };
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+};
+
+async function deploy(
+  emu: TestEmulator,
+  f: EmuFetch,
+  token: string,
+  slot: string,
+  zip: Buffer,
+): Promise<number> {
+  const scm = (await emu.state()).slots[slot]!.scmUrl;
+  const started = performance.now();
+  const res = await f(`${scm}/api/publish?type=zip&async=true`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}` },
+    body: zip,
+  });
+  const location = res.headers.get('location')!;
+  for (;;) {
+    const body = (await (
+      await f(location, { headers: { authorization: `Bearer ${token}` } })
+    ).json()) as {
+      complete: boolean;
+      status: number;
+    };
+    if (body.complete) {
+      if (body.status !== 4) throw new Error(`deployment failed with status ${body.status}`);
+      return performance.now() - started;
+    }
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+async function swap(emu: TestEmulator, f: EmuFetch, token: string): Promise<number> {
+  const { resourceManager } = emu.cloud.endpoints;
+  const url = `${resourceManager}subscriptions/${emu.cloud.subscriptionId}/resourceGroups/${emu.cloud.resourceGroup}/providers/Microsoft.Web/sites/${emu.cloud.appName}/slots/staging/slotsswap?api-version=2025-05-01`;
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  const started = performance.now();
+  const res = await f(url, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ targetSlot: 'production', preserveVnet: true }),
+  });
+  const op = res.headers.get('azure-asyncoperation')!;
+  for (;;) {
+    const { status } = (await (await f(op, { headers })).json()) as { status: string };
+    if (status === 'Succeeded') return performance.now() - started;
+    if (status === 'Failed') throw new Error('swap failed');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+export async function benchEmulator(): Promise<BenchResult[]> {
+  const startedAt = performance.now();
+  const emu = await startTestEmulator({ timings: { lroPollMs: 25 } });
+  const startMs = performance.now() - startedAt;
+  const f = emulatorFetch(emu);
+  try {
+    const token = await armToken(emu, f);
+    await deploy(emu, f, token, 'production', makeAppZip({ version: '1.0.0' }));
+    await deploy(emu, f, token, 'staging', makeAppZip({ version: '2.0.0' }));
+    const swaps: number[] = [];
+    for (let i = 0; i < 7; i++) swaps.push(await swap(emu, f, token));
+    // Incompressible padding so the zip itself is ~1 MB.
+    const padding = randomBytes(1024 * 1024)
+      .toString('base64')
+      .slice(0, 1_400_000);
+    const bigZip = makeAppZip({ version: '3.0.0', extraFiles: { 'assets/blob.txt': padding } });
+    const deploys: number[] = [];
+    for (let i = 0; i < 3; i++) deploys.push(await deploy(emu, f, token, 'staging', bigZip));
+    return [
+      {
+        name: 'emulator: start (CA, listeners, one app with staging)',
+        value: Math.round(startMs),
+        unit: 'ms',
+      },
+      {
+        name: 'emulator: median swap staging->production (tiny app, 7 swaps)',
+        value: Math.round(median(swaps)),
+        unit: 'ms',
+      },
+      {
+        name: `emulator: median deploy of a ${(bigZip.length / 1048576).toFixed(2)} MB zip (OneDeploy, 3 runs)`,
+        value: Math.round(median(deploys)),
+        unit: 'ms',
+      },
+    ];
+  } finally {
+    await f.close();
+    await emu.stop();
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  for (const r of await benchEmulator()) console.log(`${r.name}: ${r.value} ${r.unit}`);
+}
