@@ -1,5 +1,8 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import {
+  StreamableHTTPClientTransport,
+  StreamableHTTPError,
+} from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { currentCorrelationId } from '../logger.ts';
 import type { ListedTool } from '../mcp/contract.ts';
@@ -33,11 +36,16 @@ const correlatedFetch: typeof fetch = (input, init) => {
   return fetch(input, { ...init, headers });
 };
 
+/** Whether another attempt could succeed: timeouts, lost connections, 5xx and 429 — not 4xx. */
 function isTransient(err: unknown, signal: AbortSignal): boolean {
   if (signal.aborted) return true;
-  if (err instanceof McpError)
+  if (err instanceof McpError) {
     return err.code === ErrorCode.RequestTimeout || err.code === ErrorCode.ConnectionClosed;
-  // fetch failures (ECONNREFUSED, reset) and HTTP 5xx from the transport
+  }
+  if (err instanceof StreamableHTTPError && err.code !== undefined) {
+    return err.code >= 500 || err.code === 429;
+  }
+  // fetch failures: connection refused or reset
   return true;
 }
 
