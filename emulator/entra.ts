@@ -41,17 +41,29 @@ function discovery(ctx: Context, base: string, issuer: string, tokenPath: string
   };
 }
 
+type Problem = { code: number; text: string };
+
 /** Checks a client assertion the way a federated credential would: our GitHub JWT, right audience, fresh. */
-function assertionProblem(ctx: Context, assertion: string): string | undefined {
+function assertionProblem(ctx: Context, assertion: string): Problem | undefined {
   const claims = ctx.signer.decode(assertion);
-  if (!claims)
-    return 'AADSTS700211: No matching federated identity record found for presented assertion issuer.';
-  if (claims.iss !== GITHUB_ISSUER)
-    return `AADSTS700211: assertion issuer '${String(claims.iss)}' is not trusted.`;
-  if (claims.aud !== FEDERATION_AUDIENCE)
-    return `AADSTS700212: No matching federated identity record found for presented assertion audience '${String(claims.aud)}'.`;
-  if (typeof claims.exp !== 'number' || claims.exp <= nowSeconds())
-    return 'AADSTS700024: Client assertion is not within its valid time range.';
+  if (!claims) {
+    return {
+      code: 700211,
+      text: 'No matching federated identity record found for presented assertion issuer.',
+    };
+  }
+  if (claims.iss !== GITHUB_ISSUER) {
+    return { code: 700211, text: `Assertion issuer '${String(claims.iss)}' is not trusted.` };
+  }
+  if (claims.aud !== FEDERATION_AUDIENCE) {
+    return {
+      code: 700212,
+      text: `No matching federated identity record found for presented assertion audience '${String(claims.aud)}'.`,
+    };
+  }
+  if (typeof claims.exp !== 'number' || claims.exp <= nowSeconds()) {
+    return { code: 700024, text: 'Client assertion is not within its valid time range.' };
+  }
   return undefined;
 }
 
@@ -82,14 +94,7 @@ async function token(ctx: Context, req: Req, res: Res, tenant: string | null): P
   const assertion = form.get('client_assertion');
   if (assertion) {
     const problem = assertionProblem(ctx, assertion);
-    if (problem)
-      return entraError(
-        res,
-        401,
-        'invalid_client',
-        Number(problem.slice(6, 12)),
-        problem.slice(14),
-      );
+    if (problem) return entraError(res, 401, 'invalid_client', problem.code, problem.text);
   } else if (secret !== ctx.clientSecret) {
     return entraError(res, 401, 'invalid_client', 7000215, 'Invalid client secret provided.');
   }
