@@ -22,7 +22,7 @@ import { handleFront } from './front.ts';
 import { handleKudu, releaseStuckDeployments } from './kudu.ts';
 import { PRODUCTION, hostOf, splitSettings } from './model.ts';
 import type { Site, Slot } from './model.ts';
-import { createRuntime } from './runtime.ts';
+import { createRuntime, killAllChildrenNow } from './runtime.ts';
 import { resolveSlot, restartSlot } from './slots.ts';
 import { collectState } from './state.ts';
 import type { EmulatorState } from './state.ts';
@@ -158,6 +158,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     log,
     parked: new Set(),
   };
+  process.on('exit', killAllChildrenNow);
   let nextSlotPort = options.slotPortBase ?? 0;
   const takePort = (): number => (nextSlotPort ? nextSlotPort++ : 0);
 
@@ -379,6 +380,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       await Promise.all(runtimes.map((r) => r.stop()));
       await Promise.all([...servers].map((s) => closeServer(s)));
       ctx.agent.destroy();
+      process.off('exit', killAllChildrenNow);
       if (ownWorkDir) await rm(workDir, { recursive: true, force: true });
     })();
     return stopping;

@@ -39,10 +39,13 @@ export type Runtime = {
 let nextId = 1;
 const children = new Set<ChildProcess>();
 
-/** Last-resort cleanup if the emulator's own process exits without stop(). */
-process.on('exit', () => {
+/**
+ * Last-resort cleanup for an emulator process that exits without stop(): startEmulator() hooks
+ * this to process 'exit' (synchronous, so SIGKILL is all that can be done there).
+ */
+export function killAllChildrenNow(): void {
   for (const child of children) child.kill('SIGKILL');
-});
+}
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -9,7 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { writeAppZip } from '../fixtures/app-zip.ts';
-import { deployVersion, startTestEmulator } from '../fixtures/emulator.ts';
+import { deployVersion, emulatorFetch, startTestEmulator } from '../fixtures/emulator.ts';
 import type { TestEmulator } from '../fixtures/emulator.ts';
 
 function onPath(command: string): string | undefined {
@@ -38,6 +38,18 @@ const rg = 'rg-demo';
 const app = 'app-demo';
 // The issue's commands rely on a current app and group; the CLI needs them spelled out.
 const target = ['-g', rg, '-n', app];
+
+async function fetchGithubToken(): Promise<string> {
+  const f = emulatorFetch(emu);
+  try {
+    const res = await f(`${emu.githubOidc.requestUrl}&audience=api://AzureADTokenExchange`, {
+      headers: { authorization: `Bearer ${emu.githubOidc.requestToken}` },
+    });
+    return ((await res.json()) as { value: string }).value;
+  } finally {
+    await f.close();
+  }
+}
 
 function run(args: string[]): Promise<{ stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
@@ -199,4 +211,33 @@ suite(title, () => {
     expect(after.production.deploymentId).toBe(before.slots.staging!.deploymentId);
     expect(after.slots.staging!.version).toBe('1.0.0');
   }, 90_000);
+
+  it('az login --federated-token with a GitHub OIDC token from the emulator', async () => {
+    const oidc = await fetchGithubToken();
+    const { tenantId, clientId } = emu.credentials;
+    await run([
+      'login',
+      '--service-principal',
+      '-u',
+      clientId,
+      '--federated-token',
+      oidc,
+      '--tenant',
+      tenantId,
+      '-o',
+      'none',
+    ]);
+    const { stdout } = await run([
+      'webapp',
+      'deployment',
+      'slot',
+      'list',
+      ...target,
+      '--query',
+      '[].name',
+      '-o',
+      'tsv',
+    ]);
+    expect(stdout.trim()).toBe('staging');
+  }, 60_000);
 });
