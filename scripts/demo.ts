@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator, type Emulator } from '../emulator/index.ts';
 import { packageApp } from '../example-app/scripts/package-app.ts';
+import { emulatorEnv, emulatorInputs } from './emulator-env.ts';
 import { runAction, type RunnerResult } from './runner.ts';
 
 const REHEARSALS = [
@@ -47,14 +48,8 @@ function decode(text: string): string {
 
 async function release(emu: Emulator, zip: string, version: string): Promise<RunnerResult> {
   const r = await runAction(
-    {
+    emulatorInputs(emu, {
       mode: 'release',
-      'app-name': emu.cloud.appName,
-      'resource-group': emu.cloud.resourceGroup,
-      'subscription-id': emu.cloud.subscriptionId,
-      'client-id': emu.credentials.clientId,
-      'tenant-id': emu.credentials.tenantId,
-      cloud: emu.cloudFile,
       package: zip,
       'expected-version': version,
       'smoke-input': '{"input":"what time is it in Tokyo?"}',
@@ -66,14 +61,9 @@ async function release(emu: Emulator, zip: string, version: string): Promise<Run
       watch: '5s',
       'watch-interval': '1s',
       'ready-timeout': '60s',
-    },
+    }),
     {
-      // What a job with `permissions: id-token: write` gets, and trust in the emulator's CA.
-      env: {
-        ACTIONS_ID_TOKEN_REQUEST_URL: emu.githubOidc.requestUrl,
-        ACTIONS_ID_TOKEN_REQUEST_TOKEN: emu.githubOidc.requestToken,
-        NODE_EXTRA_CA_CERTS: emu.caFile,
-      },
+      env: emulatorEnv(emu),
       onStdout: showLog,
       timeoutMs: 180_000,
     },

@@ -5,10 +5,10 @@ import * as core from '@actions/core';
 import { WebSiteManagementClient, type Site } from '@azure/arm-appservice';
 import type { HttpClient } from '@azure/core-rest-pipeline';
 import type { TokenCredential } from '@azure/identity';
+import { formatDuration } from '../duration.ts';
 import { SlotReleaseError } from '../errors.ts';
 import type { Cloud } from './cloud.ts';
 import {
-  formatDuration,
   hintForStatus,
   normalizeErrorBodyPolicy,
   readAzureError,

@@ -164,11 +164,3 @@ export const normalizeErrorBodyPolicy: PipelinePolicy = {
     return response;
   },
 };
-
-/** 600000 → "10m", 90000 → "90s", 250 → "250ms": as the duration inputs are written. */
-export function formatDuration(ms: number): string {
-  if (ms >= 60_000 && ms % 60_000 === 0) return `${ms / 60_000}m`;
-  if (ms >= 1000 && ms % 1000 === 0) return `${ms / 1000}s`;
-  if (ms >= 1000) return `${(ms / 1000).toFixed(1)}s`;
-  return `${ms}ms`;
-}

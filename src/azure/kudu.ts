@@ -7,7 +7,7 @@ import { Agent, request, type Dispatcher } from 'undici';
 import type { Backoff } from '../backoff.ts';
 import { realClock, type Clock } from '../clock.ts';
 import { SlotReleaseError, describeError } from '../errors.ts';
-import { formatDuration } from './errors.ts';
+import { formatDuration } from '../duration.ts';
 import { pollUntil } from '../poll.ts';
 import { retry } from '../retry.ts';
 
