@@ -1,0 +1,282 @@
+// The action's own speed and memory, each against a reference measured in the same run:
+// cold start and peak RSS of the bundle vs bare node, readiness detection lag vs the poll
+// schedule, and the budget sampler's throughput vs autocannon on the same endpoint.
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sample } from '../src/budget.ts';
+import { waitUntilReady } from '../src/health.ts';
+import { createHttpClient } from '../src/http.ts';
+import { canMeasureRss, maxRssMb, tail, timeProcess } from './lib/process.ts';
+import { distEntry, runnerEnv } from './lib/runner-env.ts';
+import { startBareServer, startFlipServer } from './lib/servers.ts';
+import { median, percentile, seededRandom } from './lib/stats.ts';
+import { compared, type Row } from './lib/table.ts';
+
+export type BenchOptions = { quick?: boolean; signal?: AbortSignal };
+
+type CannonResult = {
+  requests: { total: number };
+  errors: number;
+  non2xx: number;
+  timeouts: number;
+};
+type Autocannon = (opts: {
+  url: string;
+  connections: number;
+  amount: number;
+  sampleInt: number;
+}) => Promise<CannonResult>;
+// autocannon ships no types; this is the part of its programmatic API used here.
+const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
+
+const GROUP = 'action';
+const WARMUPS = 2;
+// Fixed so that two runs draw the same flip offsets and their lags can be compared.
+const FLIP_SEED = 20261125;
+
+export async function benchAction(options: BenchOptions = {}): Promise<Row[]> {
+  return [
+    ...(await coldStart(options)),
+    ...(await readinessLag(options)),
+    ...(await samplerThroughput(options)),
+  ];
+}
+
+/**
+ * `node dist/index.js` in verify mode against a local service that is ready at once (one
+ * /healthz and one /readyz probe, smoke and budget off): module load, input parsing, one real
+ * gate, the decision record and the job summary, which is the least a real run does. Bare
+ * `node -e 0` is the reference; runs are interleaved so drift hits both alike.
+ */
+async function coldStart({ quick, signal }: BenchOptions): Promise<Row[]> {
+  const runs = quick ? 10 : 15;
+  const server = await startFlipServer('bench');
+  const work = await mkdtemp(join(tmpdir(), 'bench-action-'));
+  try {
+    const inputs = {
+      mode: 'verify',
+      url: server.url,
+      'expected-version': 'bench',
+      'smoke-path': '',
+      'budget-requests': '0',
+      'report-path': join(work, 'report.json'),
+    };
+    const bare: number[] = [];
+    const action: number[] = [];
+    for (let i = 0; i < WARMUPS + runs; i++) {
+      signal?.throwIfAborted();
+      const env = runnerEnv(work, inputs);
+      const b = await timeProcess(process.execPath, ['-e', '0']);
+      const a = await timeProcess(process.execPath, [distEntry], { env, cwd: work });
+      if (a.exitCode !== 0 || !(await readFile(env.GITHUB_OUTPUT!, 'utf8')).includes('passed'))
+        throw new Error(
+          `dist/index.js (verify) exited ${a.exitCode}:\n${tail(a.stdout + a.stderr)}`,
+        );
+      if (i < WARMUPS) continue;
+      bare.push(b.wallMs);
+      action.push(a.wallMs);
+    }
+    const note = `verify mode, local service ready at once (1 health + 1 readiness probe, smoke and budget off); ${runs} interleaved runs after ${WARMUPS} warm-ups; p90 ${Math.round(percentile(action, 90))} ms vs ${Math.round(percentile(bare, 90))} ms`;
+    const rows = [
+      compared(
+        {
+          group: GROUP,
+          name: 'action cold start (median)',
+          value: median(action),
+          unit: 'ms',
+          note,
+        },
+        { name: 'node -e 0', value: median(bare) },
+      ),
+    ];
+    if (!canMeasureRss()) {
+      rows.push({
+        group: GROUP,
+        name: 'action max RSS',
+        value: NaN,
+        unit: 'MB',
+        note: 'not available: /usr/bin/time (GNU time) is missing',
+      });
+      return rows;
+    }
+    const rssRuns = quick ? 2 : 3;
+    const bareRss: number[] = [];
+    const actionRss: number[] = [];
+    for (let i = 0; i < rssRuns; i++) {
+      signal?.throwIfAborted();
+      bareRss.push(await maxRssMb(['-e', '0']));
+      actionRss.push(await maxRssMb([distEntry], { env: runnerEnv(work, inputs), cwd: work }));
+    }
+    rows.push(
+      compared(
+        {
+          group: GROUP,
+          name: 'action max RSS (median)',
+          value: median(actionRss),
+          unit: 'MB',
+          note: `peak resident set of the same verify run, GNU time %M, ${rssRuns} runs`,
+        },
+        { name: 'node -e 0', value: median(bareRss) },
+      ),
+    );
+    return rows;
+  } finally {
+    await server.close();
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The ready gate as the action runs it (`waitUntilReady` with a real keep-alive client), in
+ * process against a local service whose /readyz flips to 200 at a seeded random offset after
+ * the first poll. Lag = gate passed − flip. Its reference is the poll gap around the flip (the
+ * last 503 to the first 200): a lag of about half the gap means the backoff schedule, not our
+ * code, decides how fast readiness is seen.
+ */
+async function readinessLag({ quick, signal }: BenchOptions): Promise<Row[]> {
+  const trials = quick ? 5 : 12;
+  const random = seededRandom(FLIP_SEED);
+  const server = await startFlipServer('bench');
+  const lags: number[] = [];
+  const gaps: number[] = [];
+  const overheads: number[] = [];
+  try {
+    for (let i = 0; i < trials; i++) {
+      signal?.throwIfAborted();
+      const offsetMs = 100 + random() * 2900;
+      server.hits = [];
+      const http = createHttpClient({ timeoutMs: 2000 });
+      try {
+        const started = performance.now();
+        server.flipAt = started + offsetMs;
+        await waitUntilReady(http, server.url, {
+          healthPath: '/healthz',
+          readyPath: '/readyz',
+          expectedVersion: 'bench',
+          timeoutMs: 15_000,
+          requestTimeoutMs: 2000,
+          signal,
+        });
+        const passed = performance.now();
+        const firstReady = server.hits.find((h) => h.status === 200);
+        const lastNotReady = server.hits.filter((h) => h.status !== 200).at(-1);
+        if (!firstReady) throw new Error('the gate passed before /readyz ever answered 200');
+        lags.push(passed - server.flipAt);
+        gaps.push(firstReady.at - (lastNotReady?.at ?? started));
+        overheads.push(passed - firstReady.at);
+      } finally {
+        await http.close();
+      }
+    }
+  } finally {
+    await server.close();
+  }
+  const note = `${trials} trials, flip 0.1–3 s after the first poll (seed ${FLIP_SEED}); waitUntilReady() + createHttpClient() in process; polls back off from 250 ms ×1.5 with jitter`;
+  return [
+    compared(
+      {
+        group: GROUP,
+        name: 'action readiness lag (median)',
+        value: median(lags),
+        unit: 'ms',
+        note,
+      },
+      { name: 'poll gap around the flip (median)', value: median(gaps) },
+    ),
+    compared(
+      { group: GROUP, name: 'action readiness lag (p90)', value: percentile(lags, 90), unit: 'ms' },
+      { name: 'poll gap around the flip (p90)', value: percentile(gaps, 90) },
+    ),
+    compared(
+      {
+        group: GROUP,
+        name: 'action readiness: first 200 → gate passed (median)',
+        value: median(overheads),
+        unit: 'ms',
+        note: 'the part of the lag spent in our code and the wire, not waiting for the next poll',
+      },
+      { name: 'readiness lag (median)', value: median(lags) },
+    ),
+  ];
+}
+
+/**
+ * `sample()` over `createHttpClient()` (the budget gate's sampler) against autocannon, the same
+ * request count and concurrency, both driving one bare node:http server in a child process.
+ * Both are timed from the call to its end (client set-up included), alternating order.
+ */
+async function samplerThroughput({ quick, signal }: BenchOptions): Promise<Row[]> {
+  const requests = quick ? 2000 : 5000;
+  const reps = quick ? 2 : 3;
+  const server = await startBareServer();
+  const rows: Row[] = [];
+  try {
+    for (const concurrency of [4, 16]) {
+      const ours: number[] = [];
+      const theirs: number[] = [];
+      const runOurs = async () => {
+        const http = createHttpClient({ timeoutMs: 5000 });
+        try {
+          const started = performance.now();
+          const s = await sample(http, {
+            url: server.url,
+            method: 'GET',
+            requests,
+            concurrency,
+            timeoutMs: 5000,
+            signal,
+          });
+          const seconds = (performance.now() - started) / 1000;
+          if (s.errors > 0)
+            throw new Error(`sampler: ${s.errors} of ${s.requests} requests failed`);
+          return s.requests / seconds;
+        } finally {
+          await http.close();
+        }
+      };
+      const runCannon = async () => {
+        const started = performance.now();
+        // autocannon notices the end of an `amount` run only at its sampling tick (1 s by
+        // default), which would round every run up to a whole second.
+        const r = await autocannon({
+          url: server.url,
+          connections: concurrency,
+          amount: requests,
+          sampleInt: 5,
+        });
+        const seconds = (performance.now() - started) / 1000;
+        const failed = r.errors + r.non2xx + r.timeouts;
+        if (failed > 0) throw new Error(`autocannon: ${failed} of ${requests} requests failed`);
+        return r.requests.total / seconds;
+      };
+      // Round 0 warms both up (JIT, sockets) and is discarded.
+      for (let rep = 0; rep <= reps; rep++) {
+        signal?.throwIfAborted();
+        const first = rep % 2 === 0 ? runOurs : runCannon;
+        const second = rep % 2 === 0 ? runCannon : runOurs;
+        const a = await first();
+        const b = await second();
+        if (rep === 0) continue;
+        (first === runOurs ? ours : theirs).push(a);
+        (second === runOurs ? ours : theirs).push(b);
+      }
+      rows.push(
+        compared(
+          {
+            group: GROUP,
+            name: `action sampler throughput (c=${concurrency})`,
+            value: median(ours),
+            unit: 'req/s',
+            note: `sample() + createHttpClient(), ${requests} GETs per run, median of ${reps} after a warm-up; bare node:http in a child process; autocannon sampleInt 5 ms`,
+          },
+          { name: `autocannon (c=${concurrency})`, value: median(theirs) },
+        ),
+      );
+    }
+  } finally {
+    await server.stop();
+  }
+  return rows;
+}
