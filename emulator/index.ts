@@ -159,6 +159,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     parked: new Set(),
   };
   process.on('exit', killAllChildrenNow);
+  let stopping: Promise<void> | undefined;
   let nextSlotPort = options.slotPortBase ?? 0;
   const takePort = (): number => (nextSlotPort ? nextSlotPort++ : 0);
 
@@ -282,51 +283,58 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     req.resume();
     armError(res, 404, 'NotFound', `No route for ${req.method} ${path} in the emulator.`);
   });
-  const mainPort = await listen(main, options.port ?? 0);
-  ctx.baseUrl = `https://127.0.0.1:${mainPort}`;
-
-  for (const spec of specs) {
-    const site: Site = {
-      subscriptionId: spec.subscriptionId ?? defaultSub,
-      resourceGroup: spec.resourceGroup ?? 'rg-demo',
-      name: spec.name,
-      location: spec.location ?? 'West Europe',
-      slots: new Map(),
-      slotConfigNames: {
-        appSettingNames: [...(spec.slotSettingNames ?? [])],
-        connectionStringNames: [],
-      },
-      lastSwap: null,
-      busy: null,
-      preview: null,
-    };
-    ctx.sites.push(site);
-    for (const name of [PRODUCTION, ...(spec.slots ?? ['staging'])]) {
-      const slot = await createSlot(site, name.toLowerCase());
-      slot.appSettings = { ...(spec.appSettings?.[name] ?? {}) };
-    }
-  }
-
-  const first = ctx.sites[0]!;
   const caFile = join(workDir, 'ca.pem');
   const cloudFile = join(workDir, 'cloud.json');
-  const cloud: CloudConfig = {
-    name: 'SlotReleaseEmulator',
-    endpoints: {
-      resourceManager: `${ctx.baseUrl}/`,
-      activeDirectory: ctx.baseUrl,
-      activeDirectoryResourceId: 'https://management.core.windows.net/',
-      adfs: `${ctx.baseUrl}/adfs`,
-    },
-    tokenScope: 'https://management.azure.com/.default',
-    caFile,
-    tenantId,
-    subscriptionId: first.subscriptionId,
-    resourceGroup: first.resourceGroup,
-    appName: first.name,
-  };
-  await writeFile(caFile, tls.caPem);
-  await writeFile(cloudFile, `${JSON.stringify(cloud, null, 2)}\n`);
+  let cloud: CloudConfig;
+  try {
+    const mainPort = await listen(main, options.port ?? 0);
+    ctx.baseUrl = `https://127.0.0.1:${mainPort}`;
+
+    for (const spec of specs) {
+      const site: Site = {
+        subscriptionId: spec.subscriptionId ?? defaultSub,
+        resourceGroup: spec.resourceGroup ?? 'rg-demo',
+        name: spec.name,
+        location: spec.location ?? 'West Europe',
+        slots: new Map(),
+        slotConfigNames: {
+          appSettingNames: [...(spec.slotSettingNames ?? [])],
+          connectionStringNames: [],
+        },
+        lastSwap: null,
+        busy: null,
+        preview: null,
+      };
+      ctx.sites.push(site);
+      for (const name of [PRODUCTION, ...(spec.slots ?? ['staging'])]) {
+        const slot = await createSlot(site, name.toLowerCase());
+        slot.appSettings = { ...(spec.appSettings?.[name] ?? {}) };
+      }
+    }
+
+    const first = ctx.sites[0]!;
+    cloud = {
+      name: 'SlotReleaseEmulator',
+      endpoints: {
+        resourceManager: `${ctx.baseUrl}/`,
+        activeDirectory: ctx.baseUrl,
+        activeDirectoryResourceId: 'https://management.core.windows.net/',
+        adfs: `${ctx.baseUrl}/adfs`,
+      },
+      tokenScope: 'https://management.azure.com/.default',
+      caFile,
+      tenantId,
+      subscriptionId: first.subscriptionId,
+      resourceGroup: first.resourceGroup,
+      appName: first.name,
+    };
+    await writeFile(caFile, tls.caPem);
+    await writeFile(cloudFile, `${JSON.stringify(cloud, null, 2)}\n`);
+  } catch (err) {
+    // A port in use (or any start failure) must not leave listeners or children behind.
+    await stop();
+    throw err;
+  }
 
   function makeFaultApi(): FaultApi {
     const book = ctx.faults;
@@ -372,7 +380,6 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     if (input.restart !== false) await restartSlot(ctx, site, slot);
   }
 
-  let stopping: Promise<void> | undefined;
   async function stop(): Promise<void> {
     stopping ??= (async () => {
       for (const release of [...ctx.parked]) release();

@@ -98,6 +98,11 @@ describe('slot runtime', () => {
     expect((await f(`${hostUrl}/healthz`)).status).toBe(200);
   });
 
+  it('rejects when its port is taken, leaving nothing listening', async () => {
+    const taken = Number(new URL(emu.cloud.endpoints.activeDirectory).port);
+    await expect(startTestEmulator({ port: taken })).rejects.toThrow(/EADDRINUSE/);
+  });
+
   it('leaves no child process behind after stop()', async () => {
     const extra = await startTestEmulator();
     await deployVersion(extra, { slot: 'production', version: '1.0.0' });
