@@ -2,9 +2,10 @@
 // Flags: --port N --slot-port-base N --token-lifetime S --assertion-lifetime S --work-dir DIR
 //        --app NAME --resource-group RG --slots a,b --sticky A,B --lro-poll-ms N --warmup-timeout-ms N
 //        --fault JSON (repeatable; a request fault, e.g. '{"target":"arm","match":"slotsswap","status":429,"count":2}')
+//        --fail-deployment SLOT:fail|never-complete (repeatable)  --fail-swap 1|2 (repeatable)
 //        --quiet
 import { parseArgs } from 'node:util';
-import { requestFaultSchema } from './faults.ts';
+import { deploymentFaultSchema, requestFaultSchema, swapFaultSchema } from './faults.ts';
 import { startEmulator } from './index.ts';
 
 const { values } = parseArgs({
@@ -21,6 +22,8 @@ const { values } = parseArgs({
     'lro-poll-ms': { type: 'string' },
     'warmup-timeout-ms': { type: 'string' },
     fault: { type: 'string', multiple: true },
+    'fail-deployment': { type: 'string', multiple: true },
+    'fail-swap': { type: 'string', multiple: true },
     quiet: { type: 'boolean', default: false },
   },
 });
@@ -57,6 +60,13 @@ const emulator = await startEmulator({
 });
 for (const fault of values.fault ?? [])
   emulator.faults.add(requestFaultSchema.parse(JSON.parse(fault)));
+for (const spec of values['fail-deployment'] ?? []) {
+  const [slot, mode] = spec.split(':');
+  emulator.faults.failNextDeployment(deploymentFaultSchema.parse({ slot, mode: mode ?? 'fail' }));
+}
+for (const phase of values['fail-swap'] ?? []) {
+  emulator.faults.failNextSwap(swapFaultSchema.parse({ phase: Number(phase) }));
+}
 
 // stdout carries only the cloud JSON (plus the client secrets a local session needs), so it can be
 // piped or captured; logs go to stderr.

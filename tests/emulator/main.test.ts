@@ -11,7 +11,20 @@ describe('emulator CLI', () => {
   it('prints the cloud JSON, serves it, and exits 0 on SIGTERM', async () => {
     const child = spawn(
       process.execPath,
-      [mainTs, '--quiet', '--slots', 'staging,qa', '--sticky', 'ENVIRONMENT'],
+      [
+        mainTs,
+        '--quiet',
+        '--slots',
+        'staging,qa',
+        '--sticky',
+        'ENVIRONMENT',
+        '--fault',
+        '{"target":"arm","match":"slotsswap","status":429,"count":2}',
+        '--fail-deployment',
+        'staging:never-complete',
+        '--fail-swap',
+        '1',
+      ],
       {
         stdio: ['ignore', 'pipe', 'pipe'],
       },
@@ -52,7 +65,15 @@ describe('emulator CLI', () => {
         slots: Record<string, unknown>;
         apps: Array<{ slotSettingNames: string[] }>;
       };
+      const faults = (await (
+        await fetch(`${endpoints.activeDirectory}/_emulator/faults`, { dispatcher })
+      ).json()) as Record<string, unknown[]>;
       await dispatcher.close();
+      expect(faults).toEqual({
+        requests: [{ target: 'arm', match: 'slotsswap', status: 429, count: 2 }],
+        deployments: [{ slot: 'staging', mode: 'never-complete' }],
+        swaps: [{ phase: 1 }],
+      });
       expect(Object.keys(state.slots).sort()).toEqual(['production', 'qa', 'staging']);
       expect(state.apps[0]!.slotSettingNames).toEqual(['ENVIRONMENT']);
     } finally {
