@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import type { DecisionRecord } from '../src/record.ts';
 
 const root = new URL('../', import.meta.url).pathname;
 
@@ -21,7 +22,7 @@ export interface RunnerResult {
   stderr: string;
   outputs: Record<string, string>;
   summary: string;
-  report: Record<string, unknown> & { stages: Array<Record<string, unknown>> };
+  report: DecisionRecord;
   reportText: string;
 }
 
