@@ -1,10 +1,12 @@
 // The action's own speed and memory, each against a reference measured in the same run:
 // cold start and peak RSS of the bundle vs bare node, readiness detection lag vs the poll
 // schedule, and the budget sampler's throughput vs autocannon on the same endpoint.
+import { statSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Agent, request } from 'undici';
 import { sample } from '../src/budget.ts';
 import { waitUntilReady } from '../src/health.ts';
 import { createHttpClient } from '../src/http.ts';
@@ -65,10 +67,12 @@ async function coldStart({ quick, signal }: BenchOptions): Promise<Row[]> {
     };
     const bare: number[] = [];
     const action: number[] = [];
+    const load: number[] = [];
     for (let i = 0; i < WARMUPS + runs; i++) {
       signal?.throwIfAborted();
       const env = runnerEnv(work, inputs);
       const b = await timeProcess(process.execPath, ['-e', '0']);
+      const spawnedAt = Date.now();
       const a = await timeProcess(process.execPath, [distEntry], { env, cwd: work });
       if (a.exitCode !== 0 || !(await readFile(env.GITHUB_OUTPUT!, 'utf8')).includes('passed'))
         throw new Error(
@@ -77,6 +81,10 @@ async function coldStart({ quick, signal }: BenchOptions): Promise<Row[]> {
       if (i < WARMUPS) continue;
       bare.push(b.wallMs);
       action.push(a.wallMs);
+      const record = JSON.parse(await readFile(inputs['report-path'], 'utf8')) as {
+        startedAt: string;
+      };
+      load.push(Date.parse(record.startedAt) - spawnedAt);
     }
     const note = `verify mode, local service ready at once (1 health + 1 readiness probe, smoke and budget off); ${runs} interleaved runs after ${WARMUPS} warm-ups; p90 ${Math.round(percentile(action, 90))} ms vs ${Math.round(percentile(bare, 90))} ms`;
     const rows = [
@@ -89,6 +97,16 @@ async function coldStart({ quick, signal }: BenchOptions): Promise<Row[]> {
           note,
         },
         { name: 'node -e 0', value: median(bare) },
+      ),
+      compared(
+        {
+          group: GROUP,
+          name: 'action cold start: spawn → inputs parsed (median)',
+          value: median(load),
+          unit: 'ms',
+          note: `loading the ${(statSync(distEntry).size / 1e6).toFixed(1)} MB bundle; to the decision record's startedAt (ms resolution)`,
+        },
+        { name: 'action cold start', value: median(action) },
       ),
     ];
     if (!canMeasureRss()) {
@@ -203,9 +221,11 @@ async function readinessLag({ quick, signal }: BenchOptions): Promise<Row[]> {
 }
 
 /**
- * `sample()` over `createHttpClient()` (the budget gate's sampler) against autocannon, the same
- * request count and concurrency, both driving one bare node:http server in a child process.
- * Both are timed from the call to its end (client set-up included), alternating order.
+ * `sample()` over `createHttpClient()` (the budget gate's sampler) against autocannon at the same
+ * request count and concurrency, all driving one bare node:http server in a child process. A
+ * plain undici `request()` loop is measured too, to tell what our probe adds (trace headers, a
+ * timeout signal per request, the capped body read) from what undici costs. Each run is timed
+ * from the call to its end, client set-up included; the order rotates every round.
  */
 async function samplerThroughput({ quick, signal }: BenchOptions): Promise<Row[]> {
   const requests = quick ? 2000 : 5000;
@@ -214,64 +234,97 @@ async function samplerThroughput({ quick, signal }: BenchOptions): Promise<Row[]
   const rows: Row[] = [];
   try {
     for (const concurrency of [4, 16]) {
-      const ours: number[] = [];
-      const theirs: number[] = [];
-      const runOurs = async () => {
-        const http = createHttpClient({ timeoutMs: 5000 });
-        try {
+      const clients = {
+        ours: async () => {
+          const http = createHttpClient({ timeoutMs: 5000 });
+          try {
+            const started = performance.now();
+            const s = await sample(http, {
+              url: server.url,
+              method: 'GET',
+              requests,
+              concurrency,
+              timeoutMs: 5000,
+              signal,
+            });
+            const seconds = (performance.now() - started) / 1000;
+            if (s.errors > 0)
+              throw new Error(`sampler: ${s.errors} of ${s.requests} requests failed`);
+            return s.requests / seconds;
+          } finally {
+            await http.close();
+          }
+        },
+        autocannon: async () => {
           const started = performance.now();
-          const s = await sample(http, {
+          // autocannon notices the end of an `amount` run only at its sampling tick (1 s by
+          // default), which would round every run up to a whole second.
+          const r = await autocannon({
             url: server.url,
-            method: 'GET',
-            requests,
-            concurrency,
-            timeoutMs: 5000,
-            signal,
+            connections: concurrency,
+            amount: requests,
+            sampleInt: 5,
           });
           const seconds = (performance.now() - started) / 1000;
-          if (s.errors > 0)
-            throw new Error(`sampler: ${s.errors} of ${s.requests} requests failed`);
-          return s.requests / seconds;
-        } finally {
-          await http.close();
-        }
+          const failed = r.errors + r.non2xx + r.timeouts;
+          if (failed > 0) throw new Error(`autocannon: ${failed} of ${requests} requests failed`);
+          return r.requests.total / seconds;
+        },
+        undici: async () => {
+          const agent = new Agent({ keepAliveTimeout: 10_000, connections: 64 });
+          try {
+            let next = 0;
+            let failed = 0;
+            const started = performance.now();
+            const worker = async () => {
+              while (next < requests) {
+                next++;
+                const res = await request(server.url, { dispatcher: agent });
+                await res.body.text();
+                if (res.statusCode !== 200) failed++;
+              }
+            };
+            await Promise.all(Array.from({ length: concurrency }, worker));
+            const seconds = (performance.now() - started) / 1000;
+            if (failed > 0) throw new Error(`undici: ${failed} of ${requests} requests failed`);
+            return requests / seconds;
+          } finally {
+            await agent.close();
+          }
+        },
       };
-      const runCannon = async () => {
-        const started = performance.now();
-        // autocannon notices the end of an `amount` run only at its sampling tick (1 s by
-        // default), which would round every run up to a whole second.
-        const r = await autocannon({
-          url: server.url,
-          connections: concurrency,
-          amount: requests,
-          sampleInt: 5,
-        });
-        const seconds = (performance.now() - started) / 1000;
-        const failed = r.errors + r.non2xx + r.timeouts;
-        if (failed > 0) throw new Error(`autocannon: ${failed} of ${requests} requests failed`);
-        return r.requests.total / seconds;
-      };
-      // Round 0 warms both up (JIT, sockets) and is discarded.
+      const names = Object.keys(clients) as Array<keyof typeof clients>;
+      const rates = { ours: [] as number[], autocannon: [] as number[], undici: [] as number[] };
+      // Round 0 warms every client up (JIT, sockets) and is discarded.
       for (let rep = 0; rep <= reps; rep++) {
-        signal?.throwIfAborted();
-        const first = rep % 2 === 0 ? runOurs : runCannon;
-        const second = rep % 2 === 0 ? runCannon : runOurs;
-        const a = await first();
-        const b = await second();
-        if (rep === 0) continue;
-        (first === runOurs ? ours : theirs).push(a);
-        (second === runOurs ? ours : theirs).push(b);
+        for (let k = 0; k < names.length; k++) {
+          signal?.throwIfAborted();
+          const name = names[(rep + k) % names.length]!;
+          const rate = await clients[name]();
+          if (rep > 0) rates[name].push(rate);
+        }
       }
+      const note = `${requests} GETs per run, median of ${reps} after a warm-up, order rotated; bare node:http in a child process`;
       rows.push(
         compared(
           {
             group: GROUP,
             name: `action sampler throughput (c=${concurrency})`,
-            value: median(ours),
+            value: median(rates.ours),
             unit: 'req/s',
-            note: `sample() + createHttpClient(), ${requests} GETs per run, median of ${reps} after a warm-up; bare node:http in a child process; autocannon sampleInt 5 ms`,
+            note: `sample() + createHttpClient(); ${note}; autocannon sampleInt 5 ms`,
           },
-          { name: `autocannon (c=${concurrency})`, value: median(theirs) },
+          { name: `autocannon (c=${concurrency})`, value: median(rates.autocannon) },
+        ),
+        compared(
+          {
+            group: GROUP,
+            name: `action sampler vs plain undici (c=${concurrency})`,
+            value: median(rates.ours),
+            unit: 'req/s',
+            note: 'what our probe adds over undici request() + body.text() on the same Agent settings',
+          },
+          { name: `undici request() loop (c=${concurrency})`, value: median(rates.undici) },
         ),
       );
     }

@@ -1,7 +1,16 @@
-// npm run bench [-- --only action,release] [-- --quick]
-// Runs each group of figures (a failing or missing group is reported and the others still run),
-// prints one table and writes it as JSON to .reports/bench.json. Speed and memory are measured
-// here, as ratios against references measured in the same run, and never asserted in tests.
+// npm run bench [-- --only <group>[,<group>]] [-- --quick]
+//
+// Speed and memory are measured here, never asserted in tests, and as ratios against a
+// reference measured in the same run, so that the figures mean something on any machine:
+//   action       bench/action.ts   cold start and peak RSS of `node dist/index.js` vs `node -e 0`;
+//                                  readiness detection lag vs the poll gap around the flip;
+//                                  budget sampler req/s vs autocannon and vs a plain undici loop
+//   release      bench/release.ts  a release on the emulator (watch 0) split into waiting on
+//                                  Azure, waiting on the app and our own time, as shares of it
+//   emulator     bench/emulator.ts, example-app  bench/example-app.ts (owned by their modules)
+// A failing or missing group is reported and the others still run; whatever a group started is
+// stopped at the end, or on Ctrl-C. One table is printed and written as JSON to
+// .reports/bench.json. --quick runs fewer repetitions (about half the time).
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
@@ -149,7 +158,8 @@ async function main(): Promise<void> {
     rows.push(...r.rows);
   }
   const killed = await cleanUpEverything();
-  if (killed > 0) console.error(`! killed ${killed} process(es) a group left behind`);
+  for (const command of killed)
+    console.error(`! stopped a process still running after the groups: ${command}`);
 
   const table = formatTable(rows);
   console.log(`\n${table}\n`);

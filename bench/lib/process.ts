@@ -25,24 +25,33 @@ export function onInterrupt(cleanup: () => Promise<void>): () => void {
  * Runs the registered cleanups (bounded by `timeoutMs`), then SIGKILLs every tracked child and
  * every remaining descendant of this process: children spawned by helpers the bench does not
  * own (the runner fixture's `node dist/index.js`, the emulator's app processes, other groups).
- * Returns how many processes had to be killed.
+ * Returns the command lines of the processes that had to be killed.
  */
-export async function cleanUpEverything(timeoutMs = 5000): Promise<number> {
+export async function cleanUpEverything(timeoutMs = 5000): Promise<string[]> {
   const all = Promise.allSettled([...cleanups].map((c) => c()));
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([all, new Promise((r) => (timer = setTimeout(r, timeoutMs)))]);
   clearTimeout(timer);
-  let killed = 0;
-  for (const child of live) if (child.kill('SIGKILL')) killed++;
+  const killed: string[] = [];
+  for (const child of live) if (child.kill('SIGKILL')) killed.push(child.spawnargs.join(' '));
   for (const pid of descendants(process.pid)) {
+    const command = commandLine(pid);
     try {
       process.kill(pid, 'SIGKILL');
-      killed++;
+      killed.push(`${pid} ${command}`);
     } catch {
       // already gone
     }
   }
   return killed;
+}
+
+function commandLine(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim().slice(0, 200);
+  } catch {
+    return '';
+  }
 }
 
 /** Pids below `pid` in the process tree, from /proc (Linux); none elsewhere. */
