@@ -3,7 +3,7 @@
 // 'production' always means the site itself.
 import * as core from '@actions/core';
 import { WebSiteManagementClient, type Site } from '@azure/arm-appservice';
-import type { HttpClient } from '@azure/core-rest-pipeline';
+import { RestError, type HttpClient, type PipelinePolicy } from '@azure/core-rest-pipeline';
 import type { TokenCredential } from '@azure/identity';
 import { formatDuration } from '../duration.ts';
 import { SlotReleaseError } from '../errors.ts';
@@ -80,6 +80,8 @@ export interface CreateAppServiceOptions {
   pollIntervalMs?: number;
   /** Longest wait for slot creation; default 5 minutes. */
   createSlotTimeoutMs?: number;
+  /** Deadline of each single ARM request (each retry gets its own); default 60 s. */
+  requestTimeoutMs?: number;
   /** Masks secrets in the log; defaults to core.setSecret. */
   setSecret?: (secret: string) => void;
   /** For tests: replaces the SDK's HTTP client. */
@@ -139,6 +141,30 @@ export function looksSecret(value: string): boolean {
   return true;
 }
 
+/**
+ * The SDK sends requests without a deadline; a hung ARM front end would hang the release. Each
+ * attempt gets one, and a timed-out attempt is retried within the retry budget.
+ */
+function requestTimeoutPolicy(timeoutMs: number): PipelinePolicy {
+  return {
+    name: 'slotReleaseRequestTimeout',
+    async sendRequest(request, next) {
+      request.timeout = timeoutMs;
+      try {
+        return await next(request);
+      } catch (error) {
+        // The HTTP client reports its own timeout as an abort, which the retry policy treats as
+        // final; as ETIMEDOUT it is retried like any other network failure.
+        if ((error as Error).name !== 'AbortError' || request.abortSignal?.aborted) throw error;
+        throw new RestError(`ARM did not answer within ${formatDuration(timeoutMs)}`, {
+          code: 'ETIMEDOUT',
+          request,
+        });
+      }
+    },
+  };
+}
+
 export function createAppService(options: CreateAppServiceOptions): AppService {
   const { resourceGroup: rg, appName: app, signal } = options;
   const setSecret = options.setSecret ?? core.setSecret;
@@ -152,7 +178,10 @@ export function createAppService(options: CreateAppServiceOptions): AppService {
       retryDelayInMs: options.retry?.retryDelayInMs ?? 1000,
       maxRetryDelayInMs: options.retry?.maxRetryDelayInMs ?? 30_000,
     },
-    additionalPolicies: [{ policy: normalizeErrorBodyPolicy, position: 'perRetry' }],
+    additionalPolicies: [
+      { policy: normalizeErrorBodyPolicy, position: 'perRetry' },
+      { policy: requestTimeoutPolicy(options.requestTimeoutMs ?? 60_000), position: 'perRetry' },
+    ],
     userAgentOptions: { userAgentPrefix: 'slot-release' },
     ...(ca && { tlsOptions: { ca } }),
     ...(options.httpClient && { httpClient: options.httpClient }),

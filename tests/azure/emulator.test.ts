@@ -288,6 +288,22 @@ describe('Azure layer against the emulator', () => {
     expect(emu.faults.list().requests).toEqual([]);
   });
 
+  it('gives every ARM request a deadline: a hung request is retried, not waited on forever', async () => {
+    const impatient = createAppService({
+      credential: credential(),
+      cloud,
+      subscriptionId: emu.cloud.subscriptionId,
+      resourceGroup: 'rg1',
+      appName: 'web1',
+      setSecret: () => undefined,
+      requestTimeoutMs: 500,
+      retry: { maxRetries: 2, retryDelayInMs: 10, maxRetryDelayInMs: 50 },
+    });
+    emu.faults.add({ target: 'arm', match: '/slots', hang: true, count: 1 });
+    await expect(impatient.listSlots()).resolves.toEqual(['staging']);
+    expect(emu.faults.list().requests).toEqual([]);
+  });
+
   it('previews a swap (applySlotConfig), cancels it, then previews and completes it', async () => {
     const stagingVersion = (await emu.state()).slots.staging!.version;
     await app.applySlotConfig('staging', 'production');
