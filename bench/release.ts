@@ -5,58 +5,15 @@ import { rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { startTestEmulator } from '../tests/fixtures/emulator.ts';
 import { appZip, azureInputs, oidcEnv } from '../tests/fixtures/release-env.ts';
-import { runAction, type RunnerResult } from '../tests/fixtures/runner.ts';
+import { runAction } from '../tests/fixtures/runner.ts';
 import { onInterrupt, tail } from './lib/process.ts';
-import { median, sum } from './lib/stats.ts';
+import { splitRelease, type ReleaseSplit } from './lib/split.ts';
+import { median } from './lib/stats.ts';
 import { compared, type Row } from './lib/table.ts';
 
 export type BenchOptions = { quick?: boolean; signal?: AbortSignal };
 
 const GROUP = 'release';
-
-// Stages by who the action waits on, keyed by the stage name's first word
-// ('swap back (staging → production)' is a swap, 'ready (production after swap back)' a gate).
-const AZURE_STAGES = new Set(['resolve', 'deploy', 'settings', 'swap', 'preview', 'reset']);
-const APP_STAGES = new Set(['ready', 'smoke', 'budget', 'watch']);
-
-type Stage = { name: string; status: string; durationMs: number };
-
-/** What one timed release spent where (ms). */
-export type ReleaseSplit = {
-  wallMs: number;
-  stages: Stage[];
-  azureMs: number;
-  appMs: number;
-  otherStagesMs: number;
-  /** Spawn to the record's start, plus writing the record and summary after its end. */
-  processMs: number;
-  /** Inside the record's span but in no stage: inputs, login, between stages. */
-  betweenMs: number;
-  /** wall − Σ stages = processMs + betweenMs. */
-  oursMs: number;
-};
-
-export function splitRelease(wallMs: number, report: RunnerResult['report']): ReleaseSplit {
-  const stages = report.stages.map((s) => ({
-    name: String(s.name),
-    status: String(s.status),
-    durationMs: Number(s.durationMs),
-  }));
-  const kind = (s: Stage) => s.name.split(' ')[0]!;
-  const total = (pick: (s: Stage) => boolean) => sum(stages.filter(pick).map((s) => s.durationMs));
-  const stagesMs = total(() => true);
-  const recordMs = Number(report.durationMs);
-  return {
-    wallMs,
-    stages,
-    azureMs: total((s) => AZURE_STAGES.has(kind(s))),
-    appMs: total((s) => APP_STAGES.has(kind(s))),
-    otherStagesMs: total((s) => !AZURE_STAGES.has(kind(s)) && !APP_STAGES.has(kind(s))),
-    processMs: wallMs - recordMs,
-    betweenMs: recordMs - stagesMs,
-    oursMs: wallMs - stagesMs,
-  };
-}
 
 /**
  * Starts the emulator (HTTPS, OIDC, the tiny fixture app), releases v1 into the empty production

@@ -1,6 +1,7 @@
 // The bench's pure helpers: how repeated measurements are summarised, compared and printed.
 // Timings themselves are never asserted in tests; see bench/run.ts.
 import { describe, expect, it } from '@jest/globals';
+import { splitRelease } from '../../bench/lib/split.ts';
 import { median, percentile, ratio, seededRandom, sum } from '../../bench/lib/stats.ts';
 import {
   compared,
@@ -101,5 +102,34 @@ describe('seededRandom', () => {
   it('sum adds up', () => {
     expect(sum([1, 2, 3.5])).toBe(6.5);
     expect(sum([])).toBe(0);
+  });
+});
+
+describe('splitRelease', () => {
+  it("splits the wall time into Azure, the app and ours by the record's stages", () => {
+    const stage = (name: string, durationMs: number) => ({ name, status: 'passed', durationMs });
+    const split = splitRelease(3000, {
+      durationMs: 2600,
+      stages: [
+        stage('resolve', 100),
+        stage('deploy (staging)', 900),
+        stage('ready (staging)', 50),
+        stage('smoke (staging)', 10),
+        stage('budget (staging)', 40),
+        stage('settings (staging → production)', 20),
+        stage('swap (staging → production)', 1000),
+        stage('watch (production)', 0),
+        stage('swap back (staging → production)', 300),
+      ],
+    });
+    expect(split).toMatchObject({
+      azureMs: 100 + 900 + 20 + 1000 + 300,
+      appMs: 50 + 10 + 40,
+      otherStagesMs: 0,
+      processMs: 400,
+      betweenMs: 2600 - 2420,
+      oursMs: 3000 - 2420,
+    });
+    expect(split.processMs + split.betweenMs).toBe(split.oursMs);
   });
 });
