@@ -7,41 +7,56 @@ import type { EmuFetch, TestEmulator } from '../fixtures/emulator.ts';
 
 let emu: TestEmulator;
 let f: EmuFetch;
+// Expiry is tested on a second emulator whose tokens live 1 s, so the main one never races a clock.
+let short: TestEmulator;
+let fs: EmuFetch;
 
 beforeAll(async () => {
-  emu = await startTestEmulator({ tokenLifetimeSeconds: 1, assertionLifetimeSeconds: 1 });
+  emu = await startTestEmulator();
   f = emulatorFetch(emu);
+  short = await startTestEmulator({ tokenLifetimeSeconds: 1, assertionLifetimeSeconds: 1 });
+  fs = emulatorFetch(short);
 });
 
 afterAll(async () => {
   await f?.close();
+  await fs?.close();
   await emu?.stop();
+  await short?.stop();
 });
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-async function githubToken(audience = 'api://AzureADTokenExchange'): Promise<string> {
-  const res = await f(`${emu.githubOidc.requestUrl}&audience=${encodeURIComponent(audience)}`, {
-    headers: { authorization: `Bearer ${emu.githubOidc.requestToken}` },
+async function githubToken(
+  audience = 'api://AzureADTokenExchange',
+  on: [TestEmulator, EmuFetch] = [emu, f],
+): Promise<string> {
+  const [e, fetch] = on;
+  const res = await fetch(`${e.githubOidc.requestUrl}&audience=${encodeURIComponent(audience)}`, {
+    headers: { authorization: `Bearer ${e.githubOidc.requestToken}` },
   });
   expect(res.status).toBe(200);
   return ((await res.json()) as { value: string }).value;
 }
 
-async function tokenWith(fields: Record<string, string>): Promise<Response> {
-  return f(`${emu.cloud.endpoints.activeDirectory}/${emu.credentials.tenantId}/oauth2/v2.0/token`, {
+async function tokenWith(
+  fields: Record<string, string>,
+  on: [TestEmulator, EmuFetch] = [emu, f],
+): Promise<Response> {
+  const [e, fetch] = on;
+  return fetch(`${e.cloud.endpoints.activeDirectory}/${e.credentials.tenantId}/oauth2/v2.0/token`, {
     method: 'POST',
     body: new URLSearchParams({
       grant_type: 'client_credentials',
-      client_id: emu.credentials.clientId,
-      scope: emu.cloud.tokenScope,
+      client_id: e.credentials.clientId,
+      scope: e.cloud.tokenScope,
       ...fields,
     }),
   });
 }
 
-const siteUrl = (): string =>
-  `${emu.cloud.endpoints.resourceManager}subscriptions/${emu.cloud.subscriptionId}/resourceGroups/${emu.cloud.resourceGroup}/providers/Microsoft.Web/sites/${emu.cloud.appName}?api-version=2025-05-01`;
+const siteUrl = (e: TestEmulator): string =>
+  `${e.cloud.endpoints.resourceManager}subscriptions/${e.cloud.subscriptionId}/resourceGroups/${e.cloud.resourceGroup}/providers/Microsoft.Web/sites/${e.cloud.appName}?api-version=2025-05-01`;
 
 describe('Entra ID stand-in', () => {
   it('serves OpenID discovery for the tenant authority and the ADFS form', async () => {
@@ -70,7 +85,7 @@ describe('Entra ID stand-in', () => {
       client_assertion: await githubToken(),
     });
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ token_type: 'Bearer', expires_in: 1 });
+    expect(await res.json()).toMatchObject({ token_type: 'Bearer', expires_in: 600 });
   });
 
   it('refuses assertions with another audience, an expired one, or for another client', async () => {
@@ -81,8 +96,9 @@ describe('Entra ID stand-in', () => {
     const assertion = await githubToken();
     const otherClient = await tokenWith({ client_assertion: assertion, client_id: 'someone-else' });
     expect(otherClient.status).toBe(400);
-    await sleep(1100);
-    const expired = await tokenWith({ client_assertion: assertion });
+    const shortLived = await githubToken(undefined, [short, fs]);
+    await sleep(2100);
+    const expired = await tokenWith({ client_assertion: shortLived }, [short, fs]);
     expect(expired.status).toBe(401);
     expect(((await expired.json()) as { error_description: string }).error_description).toMatch(
       /AADSTS700024/,
@@ -119,22 +135,24 @@ describe('Entra ID stand-in', () => {
 
 describe('ARM and Kudu token checks', () => {
   it('answers 401 InvalidAuthenticationToken-style errors when the token is missing or expired', async () => {
-    const missing = await f(siteUrl());
+    const missing = await f(siteUrl(emu));
     expect(missing.status).toBe(401);
     expect(((await missing.json()) as { error: { code: string } }).error.code).toBe(
       'AuthenticationFailed',
     );
-    const token = await armToken(emu, f);
-    const fresh = await f(siteUrl(), { headers: { authorization: `Bearer ${token}` } });
+    const fresh = await f(siteUrl(emu), {
+      headers: { authorization: `Bearer ${await armToken(emu, f)}` },
+    });
     expect(fresh.status).toBe(200);
-    await sleep(1100);
-    const expired = await f(siteUrl(), { headers: { authorization: `Bearer ${token}` } });
+    const token = await armToken(short, fs);
+    await sleep(2100);
+    const expired = await fs(siteUrl(short), { headers: { authorization: `Bearer ${token}` } });
     expect(expired.status).toBe(401);
     expect(expired.headers.get('www-authenticate')).toMatch(/error="invalid_token"/);
     expect(await expired.json()).toEqual({
       error: { code: 'ExpiredAuthenticationToken', message: expect.stringMatching(/expired/) },
     });
-    const kudu = await f(`${(await emu.state()).slots.staging!.scmUrl}/api/deployments`, {
+    const kudu = await fs(`${(await short.state()).slots.staging!.scmUrl}/api/deployments`, {
       headers: { authorization: `Bearer ${token}` },
     });
     expect(kudu.status).toBe(401);
