@@ -63,7 +63,7 @@ beforeAll(async () => {
         slotSettingNames: ['ENVIRONMENT', 'REHEARSAL_TOKENS'],
       },
     ],
-    timings: { swapWarmupTimeoutMs: 1_500 },
+    timings: { swapWarmupTimeoutMs: 2_500 },
   });
   f = emulatorFetch(emu);
   const tlsOptions = { ca: emu.caPem };
