@@ -2,8 +2,17 @@
 // 2025-05-01) and the az CLI (2022-03-01) make, plus the subscription/resource group reads of `az login`.
 // Wire models nest under `properties`; errors use ARM's envelope; swaps are LROs with
 // Azure-AsyncOperation + Location + retry hints.
-import { randomUUID } from 'node:crypto';
 import type { Context } from './context.ts';
+import {
+  configJson,
+  metadataEndpoints,
+  publishXml,
+  resourceGroupJson,
+  settingsJson,
+  siteJson,
+  subscriptionJson,
+} from './arm-models.ts';
+import { handleOperation, startSwapOperation } from './lro.ts';
 import { accessTokenProblem } from './entra.ts';
 import { armError, bearerToken, readJson, sendJson, sendText } from './http.ts';
 import type { Req, Res } from './http.ts';
@@ -14,114 +23,6 @@ import { resetPreview, swapSlots } from './swap.ts';
 
 export type SlotFactory = (site: Site, name: string, clone?: Slot) => Promise<Slot>;
 export type SlotRemover = (site: Site, slot: Slot) => Promise<void>;
-
-type Operation = {
-  id: string;
-  status: 'InProgress' | 'Succeeded' | 'Failed';
-  error?: { code: string; message: string };
-  startTime: string;
-  endTime?: string;
-};
-
-const operations = new WeakMap<Context, Map<string, Operation>>();
-
-function opsOf(ctx: Context): Map<string, Operation> {
-  let ops = operations.get(ctx);
-  if (!ops) operations.set(ctx, (ops = new Map()));
-  return ops;
-}
-
-function siteJson(site: Site, slot: Slot): unknown {
-  const host = hostOf(slot.appPort);
-  const scm = hostOf(slot.scmPort);
-  const isProd = slot.name === PRODUCTION;
-  return {
-    id: slotId(site, slot),
-    name: isProd ? site.name : `${site.name}/${slot.name}`,
-    type: isProd ? 'Microsoft.Web/sites' : 'Microsoft.Web/sites/slots',
-    kind: 'app,linux',
-    location: site.location,
-    tags: {},
-    properties: {
-      name: isProd ? site.name : `${site.name}(${slot.name})`,
-      state: slot.enabled ? 'Running' : 'Stopped',
-      enabled: slot.enabled,
-      hostNames: [host],
-      enabledHostNames: [host, scm],
-      defaultHostName: host,
-      hostNameSslStates: [
-        { name: host, sslState: 'SniEnabled', hostType: 'Standard' },
-        { name: scm, sslState: 'SniEnabled', hostType: 'Repository' },
-      ],
-      repositorySiteName: site.name,
-      usageState: 'Normal',
-      availabilityState: 'Normal',
-      serverFarmId: `/subscriptions/${site.subscriptionId}/resourceGroups/${site.resourceGroup}/providers/Microsoft.Web/serverfarms/plan-emulator`,
-      reserved: true,
-      isXenon: false,
-      hyperV: false,
-      httpsOnly: true,
-      clientAffinityEnabled: false,
-      resourceGroup: site.resourceGroup,
-      siteConfig: { linuxFxVersion: 'NODE|24-lts', numberOfWorkers: 1, ...pickConfig(slot) },
-      slotSwapStatus: site.lastSwap,
-      targetSwapSlot:
-        site.preview && site.preview.source === slot.name ? site.preview.target : null,
-      outboundIpAddresses: '127.0.0.1',
-      lastModifiedTimeUtc: new Date().toISOString(),
-    },
-  };
-}
-
-function pickConfig(slot: Slot): Record<string, unknown> {
-  const { healthCheckPath } = slot.siteConfig;
-  return healthCheckPath === undefined ? {} : { healthCheckPath };
-}
-
-function configJson(site: Site, slot: Slot): unknown {
-  return {
-    id: `${slotId(site, slot)}/config/web`,
-    name: 'web',
-    type:
-      slot.name === PRODUCTION ? 'Microsoft.Web/sites/config' : 'Microsoft.Web/sites/slots/config',
-    location: site.location,
-    properties: {
-      numberOfWorkers: 1,
-      netFrameworkVersion: 'v4.0',
-      linuxFxVersion: 'NODE|24-lts',
-      alwaysOn: true,
-      http20Enabled: true,
-      minTlsVersion: '1.2',
-      ftpsState: 'Disabled',
-      scmType: 'None',
-      healthCheckPath: null,
-      autoSwapSlotName: null,
-      experiments: { rampUpRules: [] },
-      ...slot.siteConfig,
-      appSettings: null,
-    },
-  };
-}
-
-function settingsJson(site: Site, slot: Slot): unknown {
-  return {
-    id: `${slotId(site, slot)}/config/appsettings`,
-    name: 'appsettings',
-    type: 'Microsoft.Web/sites/config',
-    location: site.location,
-    properties: { ...slot.appSettings },
-  };
-}
-
-function publishXml(site: Site, slot: Slot): string {
-  const app = hostOf(slot.appPort);
-  const scm = hostOf(slot.scmPort);
-  const esc = (s: string): string =>
-    s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
-  const profile = (method: string, url: string): string =>
-    `<publishProfile profileName="${esc(site.name)} - ${method}" publishMethod="${method}" publishUrl="${esc(url)}" msdeploySite="${esc(site.name)}" userName="${esc(slot.publishingUser)}" userPWD="${esc(slot.publishingPassword)}" destinationAppUrl="https://${app}" SQLServerDBConnectionString="" mySQLDBConnectionString="" hostingProviderForumLink="" controlPanelLink="" webSystem="WebSites"><databases /></publishProfile>`;
-  return `<publishData>${profile('MSDeploy', scm)}${profile('ZipDeploy', scm)}</publishData>`;
-}
 
 function stringArray(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
@@ -138,115 +39,6 @@ function settingsBody(body: unknown): Record<string, string> | undefined {
 function targetSlotOf(body: unknown): string | undefined {
   const t = (body as { targetSlot?: unknown } | undefined)?.targetSlot;
   return typeof t === 'string' && t ? t : undefined;
-}
-
-/**
- * Poll hints: az honours `retry-after-ms` (else waits 30 s); the SDK reads only `Retry-After`, in whole
- * seconds, so below one second it is left out and the SDK's own `updateIntervalInMs` applies.
- */
-function retryHeaders(ctx: Context): Record<string, string> {
-  const ms = ctx.timings.lroPollMs;
-  return {
-    'retry-after-ms': String(ms),
-    ...(ms >= 1000 ? { 'Retry-After': String(Math.round(ms / 1000)) } : {}),
-  };
-}
-
-/** Starts a swap as an LRO; poll answers come from handleOperation. */
-function startSwapOperation(ctx: Context, site: Site, res: Res, run: () => Promise<void>): void {
-  const ops = opsOf(ctx);
-  const op: Operation = {
-    id: randomUUID(),
-    status: 'InProgress',
-    startTime: new Date().toISOString(),
-  };
-  ops.set(op.id, op);
-  site.busy = 'SwapSiteSlots';
-  run()
-    .then(() => {
-      op.status = 'Succeeded';
-    })
-    .catch((err: unknown) => {
-      op.status = 'Failed';
-      op.error = isArmFailure(err)
-        ? { code: err.code, message: err.message }
-        : { code: 'InternalServerError', message: String(err) };
-      ctx.log(`swap ${site.name} failed: ${op.error.message}`);
-    })
-    .finally(() => {
-      op.endTime = new Date().toISOString();
-      site.busy = null;
-    });
-  const base = `${ctx.baseUrl}${siteId(site)}`;
-  sendText(res, 202, '', 'application/json', {
-    'Azure-AsyncOperation': `${base}/operations/${op.id}?api-version=2025-05-01`,
-    Location: `${base}/operationresults/${op.id}?api-version=2025-05-01`,
-    ...retryHeaders(ctx),
-  });
-}
-
-function handleOperation(ctx: Context, res: Res, kind: string, id: string): void {
-  const op = opsOf(ctx).get(id);
-  if (!op) return armError(res, 404, 'NotFound', `Operation '${id}' not found.`);
-  const retry = retryHeaders(ctx);
-  if (kind === 'operations') {
-    // Azure-AsyncOperation status resource: always 200, the body says how it went.
-    return sendJson(
-      res,
-      200,
-      {
-        id,
-        name: id,
-        status: op.status,
-        startTime: op.startTime,
-        endTime: op.endTime,
-        error: op.error,
-      },
-      op.status === 'InProgress' ? retry : {},
-    );
-  }
-  if (op.status === 'InProgress') return sendText(res, 202, '', 'application/json', retry);
-  if (op.status === 'Failed') return armError(res, 409, op.error!.code, op.error!.message);
-  sendJson(res, 200, {});
-}
-
-function subscriptionJson(ctx: Context, sub: string): unknown {
-  return {
-    id: `/subscriptions/${sub}`,
-    authorizationSource: 'RoleBased',
-    subscriptionId: sub,
-    tenantId: ctx.tenantId,
-    displayName: 'Slot Release Emulator',
-    state: 'Enabled',
-    subscriptionPolicies: {
-      locationPlacementId: 'Public_2014-09-01',
-      quotaId: 'PayAsYouGo_2014-09-01',
-      spendingLimit: 'Off',
-    },
-  };
-}
-
-function resourceGroupJson(sub: string, rg: string, location: string): unknown {
-  return {
-    id: `/subscriptions/${sub}/resourceGroups/${rg}`,
-    name: rg,
-    type: 'Microsoft.Resources/resourceGroups',
-    location,
-    properties: { provisioningState: 'Succeeded' },
-  };
-}
-
-/** `az cloud register` autodetect (GET /metadata/endpoints). */
-function metadataEndpoints(ctx: Context): unknown {
-  return {
-    galleryEndpoint: `${ctx.baseUrl}/gallery/`,
-    graphEndpoint: `${ctx.baseUrl}/graph/`,
-    portalEndpoint: `${ctx.baseUrl}/portal/`,
-    authentication: {
-      loginEndpoint: `${ctx.baseUrl}/adfs`,
-      audiences: [`${ctx.baseUrl}/`, 'https://management.core.windows.net/'],
-    },
-  };
 }
 
 async function siteRoute(
