@@ -48,6 +48,7 @@ export const INPUT_DEFAULTS = {
   watch: '2m',
   'watch-interval': '15s',
   'report-path': '',
+  reason: '',
 } as const;
 
 export type InputName = keyof typeof INPUT_DEFAULTS;
@@ -284,6 +285,7 @@ const fields = {
   watch: duration(),
   'watch-interval': duration({ min: 100 }),
   'report-path': optionalText,
+  reason: optionalText,
 };
 
 type Parsed = { [K in InputName]: z.output<(typeof fields)[K]> };
@@ -411,6 +413,7 @@ export interface Inputs {
   watchMs: number;
   watchIntervalMs: number;
   reportPath?: string;
+  reason?: string;
 }
 
 /** Paths whose empty value means "skip this check" rather than "use the default". */
@@ -483,5 +486,6 @@ export function parseInputs(raw: Partial<RawInputs>): Inputs {
     watchMs: i.watch,
     watchIntervalMs: i['watch-interval'],
     reportPath: i['report-path'],
+    reason: i.reason,
   };
 }

@@ -39,6 +39,9 @@ export interface DecisionRecord {
   endedAt?: string;
   durationMs?: number;
   traceId: string;
+  /** Who triggered the run and why, when a reason was given. */
+  requestedBy?: string;
+  reason?: string;
   target: {
     url?: string;
     app?: string;

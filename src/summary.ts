@@ -42,6 +42,8 @@ export function renderSummary(record: DecisionRecord): string {
         ? `${record.swap.source} → ${record.swap.target} in ${formatDuration(record.swap.durationMs)}${record.swap.withPreview ? ' (with preview)' : ''}`
         : undefined,
     ],
+    ['Requested by', record.requestedBy],
+    ['Reason', record.reason],
     ['Trace id', record.traceId],
   ];
   const shown = facts.filter(([, v]) => v !== undefined);

@@ -255,11 +255,19 @@ describe('release: Azure misbehaves', () => {
 
 describe('rollback, deploy and cleanup', () => {
   it('rollback swaps back and verifies production serves the previous build', async () => {
-    const r = await runAction(azureInputs(emu, { mode: 'rollback' }), { env: oidcEnv(emu) });
+    const r = await runAction(
+      azureInputs(emu, { mode: 'rollback', reason: 'v5 | breaks checkout' }),
+      {
+        env: { ...oidcEnv(emu), GITHUB_TRIGGERING_ACTOR: 'octocat' },
+      },
+    );
     runs.push(r);
     expect(r.exitCode).toBe(0);
     expect(r.outputs.result).toBe('rolled-back');
     expect(r.report.versions).toMatchObject({ previous: 'v5', production: 'v3' });
+    expect(r.report).toMatchObject({ requestedBy: 'octocat', reason: 'v5 | breaks checkout' });
+    expect(r.summary).toContain('| Requested by | octocat |');
+    expect(r.summary).toContain('| Reason | v5 \\| breaks checkout |');
     expect(await serving()).toEqual({ production: 'v3', staging: 'v5' });
   });
 
