@@ -1,13 +1,19 @@
-// Bundles the action into one committed ESM file for `runs.using: node24`.
+// Bundles the action into the committed dist/ for `runs.using: node24`.
+import { rm } from 'node:fs/promises';
 import { build } from 'esbuild';
 
+await rm('dist', { recursive: true, force: true });
 await build({
   entryPoints: ['src/index.ts'],
   bundle: true,
   platform: 'node',
   target: 'node24',
   format: 'esm',
-  outfile: 'dist/index.js',
+  // dist/index.js plus chunks: the Azure modes are a chunk loaded on first use, so `verify`
+  // does not parse the Azure SDK at start.
+  outdir: 'dist',
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
   legalComments: 'none',
   logLevel: 'warning',
   // Bundled CommonJS dependencies call require('node:…'); ESM output has no require.

@@ -2,13 +2,13 @@
 // step's `with:` as INPUT_* variables, and GITHUB_OUTPUT / GITHUB_STEP_SUMMARY / GITHUB_STATE
 // files that are read back afterwards. Shared by the end-to-end tests, the demo and the bench.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import type { DecisionRecord } from '../src/record.ts';
 
-const root = new URL('../', import.meta.url).pathname;
+export const root = new URL('../', import.meta.url).pathname;
 
 interface ActionYml {
   inputs: Record<string, { default?: string }>;
@@ -26,17 +26,18 @@ export interface RunnerResult {
   reportText: string;
 }
 
-export async function runAction(
+export const distEntry = join(root, 'dist/index.js');
+
+/**
+ * The environment of `node dist/index.js` for one step run in `work` (a folder the caller
+ * owns): runner variables, empty command files, action.yml defaults and `with:` as INPUT_*.
+ */
+export function runnerEnv(
+  work: string,
   withInputs: Record<string, string>,
-  options: {
-    env?: Record<string, string>;
-    timeoutMs?: number;
-    /** Sees the log as it is written, for live progress. */
-    onStdout?: (text: string) => void;
-  } = {},
-): Promise<RunnerResult> {
+  extra: Record<string, string> = {},
+): Record<string, string> {
   const action = parse(readFileSync(join(root, 'action.yml'), 'utf8')) as ActionYml;
-  const work = mkdtempSync(join(tmpdir(), 'runner-'));
   const files = {
     GITHUB_OUTPUT: join(work, 'output'),
     GITHUB_STEP_SUMMARY: join(work, 'summary'),
@@ -53,15 +54,33 @@ export async function runAction(
     GITHUB_RUN_ID: '4242',
     GITHUB_SERVER_URL: 'https://github.com',
     ...files,
-    ...options.env,
+    ...extra,
   };
   for (const [name, spec] of Object.entries(action.inputs)) {
     if (spec.default !== undefined) env[`INPUT_${name.toUpperCase()}`] = spec.default;
   }
   for (const [name, value] of Object.entries(withInputs))
     env[`INPUT_${name.toUpperCase()}`] = value;
+  return env;
+}
 
-  const child = spawn(process.execPath, [join(root, 'dist/index.js')], { env, cwd: work });
+export async function runAction(
+  withInputs: Record<string, string>,
+  options: {
+    env?: Record<string, string>;
+    timeoutMs?: number;
+    /** Sees the log as it is written, for live progress. */
+    onStdout?: (text: string) => void;
+  } = {},
+): Promise<RunnerResult> {
+  const work = mkdtempSync(join(tmpdir(), 'runner-'));
+  const env = runnerEnv(work, withInputs, options.env);
+  const files = {
+    GITHUB_OUTPUT: env.GITHUB_OUTPUT!,
+    GITHUB_STEP_SUMMARY: env.GITHUB_STEP_SUMMARY!,
+  };
+
+  const child = spawn(process.execPath, [distEntry], { env, cwd: work });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => {
@@ -78,6 +97,9 @@ export async function runAction(
   const outputs = parseCommandFile(readFileSync(files.GITHUB_OUTPUT, 'utf8'));
   const reportPath = outputs['report-path'];
   const reportText = reportPath ? readFileSync(reportPath, 'utf8') : '{"stages":[]}';
+  const summary = readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8');
+  // Like a runner's temp folder, the work folder ends with the job.
+  rmSync(work, { recursive: true, force: true });
   return {
     exitCode,
     stdout,
@@ -87,7 +109,7 @@ export async function runAction(
       .join('\n'),
     stderr,
     outputs,
-    summary: readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8'),
+    summary,
     report: JSON.parse(reportText) as RunnerResult['report'],
     reportText,
   };

@@ -47,13 +47,20 @@ export function createHttpClient(options: {
     ...(options.ca ? { connect: { ca: options.ca } } : {}),
   });
   const traceId = options.traceId ?? randomBytes(16).toString('hex');
+  // Span ids only need to be unique within the trace: a random prefix and a counter are, and
+  // cost nothing per request (the budget sampler sends thousands).
+  const spanPrefix = randomBytes(4).toString('hex');
   let sequence = 0;
 
   async function probe(url: string, opts: ProbeOptions = {}): Promise<Probe> {
     const method = opts.method ?? 'GET';
-    const spanId = randomBytes(8).toString('hex');
-    const correlationId = `slot-release-${traceId.slice(0, 12)}-${++sequence}`;
-    const timeout = AbortSignal.timeout(opts.timeoutMs ?? options.timeoutMs);
+    const n = ++sequence;
+    const spanId = spanPrefix + n.toString(16).padStart(8, '0');
+    const correlationId = `slot-release-${traceId.slice(0, 12)}-${n}`;
+    const timeoutMs = opts.timeoutMs ?? options.timeoutMs;
+    // A precise deadline per request: undici's own headers/body timeouts tick coarsely (about
+    // a second), which would let a 300 ms request-timeout run for a second.
+    const timeout = AbortSignal.timeout(timeoutMs);
     const signal = opts.signal ? AbortSignal.any([timeout, opts.signal]) : timeout;
     const started = performance.now();
     try {
@@ -71,7 +78,8 @@ export function createHttpClient(options: {
         },
         body: opts.body,
       });
-      const body = await readCapped(res.body);
+      const length = Number(res.headers['content-length']);
+      const body = length < MAX_BODY_BYTES ? await res.body.text() : await readCapped(res.body);
       const elapsedMs = performance.now() - started;
       return {
         url,
@@ -85,7 +93,7 @@ export function createHttpClient(options: {
     } catch (error) {
       const elapsedMs = performance.now() - started;
       const reason = timeout.aborted
-        ? `no answer within ${opts.timeoutMs ?? options.timeoutMs}ms`
+        ? `no answer within ${timeoutMs}ms`
         : describeNetworkError(error);
       return {
         url,

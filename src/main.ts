@@ -3,17 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as core from '@actions/core';
 import { describeError, InputError, SlotReleaseError } from './errors.ts';
-import { resolveCloud, type Cloud } from './azure/cloud.ts';
 import type { GateRun } from './gates.ts';
 import { createHttpClient, type HttpClient } from './http.ts';
 import { INPUT_NAMES, parseInputs, type Inputs, type Mode, type RawInputs } from './inputs.ts';
-import { connectAzure, type AzureRun } from './modes/azure.ts';
-import { cleanup } from './modes/cleanup.ts';
-import { deploy } from './modes/deploy.ts';
 import type { ModeOutcome } from './modes/outcome.ts';
-import { release } from './modes/release.ts';
-import { rollback } from './modes/rollback.ts';
-import { swap } from './modes/swap.ts';
 import { verify } from './modes/verify.ts';
 import { createRecord, writeRecord, type DecisionRecord, type Result } from './record.ts';
 import { addSecret } from './secrets.ts';
@@ -30,15 +23,11 @@ export function readRawInputs(env: NodeJS.ProcessEnv = process.env): Partial<Raw
   return raw;
 }
 
-const AZURE_MODES = { release, deploy, swap, rollback, cleanup } satisfies Record<
-  Exclude<Mode, 'verify'>,
-  (run: AzureRun) => Promise<ModeOutcome>
->;
-
-async function runMode(run: GateRun, cloud: Cloud | undefined): Promise<ModeOutcome> {
+async function runMode(run: GateRun): Promise<ModeOutcome> {
   const { mode } = run.inputs;
   if (mode === 'verify') return verify(run);
-  return AZURE_MODES[mode](connectAzure(run, cloud!));
+  const { runAzureMode } = await import('./modes/azure-modes.ts');
+  return runAzureMode(run, mode);
 }
 
 /** The results that end the step green. A release that had to roll back did not ship. */
@@ -62,19 +51,19 @@ export async function run(): Promise<void> {
 
   const traceId = randomBytes(16).toString('hex');
   const record = createRecord(inputs.mode, traceId);
+  record.requestedBy = process.env.GITHUB_TRIGGERING_ACTOR || process.env.GITHUB_ACTOR || undefined;
+  record.reason = inputs.reason;
   const reportPath =
     inputs.reportPath ?? join(process.env.RUNNER_TEMP ?? tmpdir(), 'slot-release-report.json');
   let http: HttpClient | undefined;
   let outcome: ModeOutcome;
   try {
-    const cloud = inputs.mode === 'verify' ? undefined : await resolveCloud(inputs.cloud);
     http = createHttpClient({
       headers: inputs.headers,
       timeoutMs: inputs.requestTimeoutMs,
       traceId,
-      ca: cloud?.ca,
     });
-    outcome = await runMode({ http, inputs, record }, cloud);
+    outcome = await runMode({ http, inputs, record });
   } catch (error) {
     outcome = failure(error, record);
     if (!(error instanceof SlotReleaseError)) {

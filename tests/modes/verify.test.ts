@@ -116,6 +116,17 @@ describe('verify: each failure is caught and explained', () => {
     expect(said.failed[0]).toMatch(/\/healthz answered ECONNREFUSED/);
   });
 
+  it('a hung endpoint: every request is cut at request-timeout, the wait at ready-timeout', async () => {
+    const { said, report } = await verify(
+      { delayMs: (path) => (path === '/healthz' ? 30_000 : 0) },
+      { 'ready-timeout': '1s', 'request-timeout': '300ms' },
+    );
+    expect(said.failed[0]).toMatch(
+      /was not ready within 1\.0s: \/healthz answered no answer within 300ms/,
+    );
+    expect(report.stages[0]!.evidence.attempts).toBeGreaterThanOrEqual(2);
+  });
+
   it('wrong version: fails rather than gate the old build', async () => {
     const { said, report } = await verify(
       { version: 'v1' },
