@@ -13,8 +13,10 @@ import { isArmFailure } from './slots.ts';
 import type { EmulatorState } from './state.ts';
 
 export type AdminApi = {
+  /** What every slot serves right now (asks each running process for /healthz). */
   state(): Promise<EmulatorState>;
   faults: FaultApi;
+  /** Changes a slot's app settings without ARM (merge `set`, drop `remove`), then restarts it. */
   setAppSettings(input: {
     app?: string;
     slot: string;

@@ -25,7 +25,6 @@ import type { Site, Slot } from './model.ts';
 import { createRuntime, killAllChildrenNow } from './runtime.ts';
 import { resolveSlot, restartSlot } from './slots.ts';
 import { collectState } from './state.ts';
-import type { EmulatorState } from './state.ts';
 
 export type { EmulatorState, SlotState, AppState } from './state.ts';
 export type { FaultApi, RequestFault, DeploymentFault, SwapFault, SlotRef } from './faults.ts';
@@ -77,24 +76,14 @@ export type CloudConfig = {
   appName: string;
 };
 
-export type Emulator = {
+/** state(), faults and setAppSettings() are the admin API (also served under /_emulator/). */
+export type Emulator = AdminApi & {
   cloud: CloudConfig;
   cloudFile: string;
   caFile: string;
   caPem: string;
   credentials: { tenantId: string; clientId: string; clientSecret: string };
   githubOidc: { requestUrl: string; requestToken: string };
-  /** What every slot serves right now (asks each running process for /healthz). */
-  state(): Promise<EmulatorState>;
-  faults: FaultApi;
-  /** Changes a slot's app settings without ARM (merge `set`, drop `remove`), then restarts it. */
-  setAppSettings(input: {
-    app?: string;
-    slot: string;
-    set?: Record<string, string>;
-    remove?: string[];
-    restart?: boolean;
-  }): Promise<void>;
   stop(): Promise<void>;
 };
 

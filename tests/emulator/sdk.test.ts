@@ -1,9 +1,8 @@
 // SDK conformance: the official @azure/arm-appservice v19 client, authenticated by @azure/identity
 // against the emulator's Entra endpoint, drives every ARM operation the action relies on.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { WebSiteManagementClient } from '@azure/arm-appservice';
-import { ClientSecretCredential } from '@azure/identity';
-import { deployVersion, startTestEmulator } from '../fixtures/emulator.ts';
+import type { WebSiteManagementClient } from '@azure/arm-appservice';
+import { deployVersion, sdkClient, startTestEmulator } from '../fixtures/emulator.ts';
 import type { TestEmulator } from '../fixtures/emulator.ts';
 
 let emu: TestEmulator;
@@ -26,23 +25,7 @@ beforeAll(async () => {
       },
     ],
   });
-  // NODE_EXTRA_CA_CERTS is only read at process start, so both clients get the CA as tlsOptions.
-  const tlsOptions = { ca: emu.caPem };
-  const credential = new ClientSecretCredential(
-    emu.credentials.tenantId,
-    emu.credentials.clientId,
-    emu.credentials.clientSecret,
-    {
-      authorityHost: emu.cloud.endpoints.activeDirectory,
-      disableInstanceDiscovery: true,
-      tlsOptions,
-    },
-  );
-  client = new WebSiteManagementClient(credential, emu.cloud.subscriptionId, {
-    endpoint: emu.cloud.endpoints.resourceManager,
-    credentials: { scopes: [emu.cloud.tokenScope] },
-    tlsOptions,
-  });
+  client = sdkClient(emu);
   await deployVersion(emu, { slot: 'production', version: '1.0.0' });
   await deployVersion(emu, { slot: 'staging', version: '2.0.0' });
 });

@@ -2,9 +2,13 @@
 // content; failed warm-up leaves production alone; swap back restores; preview then reset; the
 // x-ms-routing-name cookie/query; ramp-up rules split production traffic.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { WebSiteManagementClient } from '@azure/arm-appservice';
-import { ClientSecretCredential } from '@azure/identity';
-import { deployVersion, emulatorFetch, startTestEmulator } from '../fixtures/emulator.ts';
+import type { WebSiteManagementClient } from '@azure/arm-appservice';
+import {
+  deployVersion,
+  emulatorFetch,
+  sdkClient,
+  startTestEmulator,
+} from '../fixtures/emulator.ts';
 import type { EmuFetch, TestEmulator } from '../fixtures/emulator.ts';
 
 let emu: TestEmulator;
@@ -66,21 +70,7 @@ beforeAll(async () => {
     timings: { swapWarmupTimeoutMs: 2_500 },
   });
   f = emulatorFetch(emu);
-  const tlsOptions = { ca: emu.caPem };
-  const credential = new ClientSecretCredential(
-    emu.credentials.tenantId,
-    emu.credentials.clientId,
-    emu.credentials.clientSecret,
-    {
-      authorityHost: emu.cloud.endpoints.activeDirectory,
-      disableInstanceDiscovery: true,
-      tlsOptions,
-    },
-  );
-  client = new WebSiteManagementClient(credential, emu.cloud.subscriptionId, {
-    endpoint: emu.cloud.endpoints.resourceManager,
-    tlsOptions,
-  });
+  client = sdkClient(emu);
 });
 
 afterAll(async () => {
