@@ -11,7 +11,7 @@ import { verify } from './modes/verify.ts';
 import { createRecord, writeRecord, type DecisionRecord, type Result } from './record.ts';
 import { addSecret } from './secrets.ts';
 import { GateFailure } from './stage.ts';
-import { writeSummary } from './summary.ts';
+import { writeInputErrorSummary, writeSummary } from './summary.ts';
 
 /** Reads inputs as the runner passes them: absent stays undefined so defaults apply. */
 export function readRawInputs(env: NodeJS.ProcessEnv = process.env): Partial<RawInputs> {
@@ -44,6 +44,7 @@ export async function run(): Promise<void> {
     // A user mistake: one message listing every problem, no stack, nothing touched.
     core.setOutput('result', 'failed');
     core.setFailed(describeError(error) + (error instanceof InputError ? `\n${error.hint}` : ''));
+    await writeInputErrorSummary(error);
     return;
   }
   for (const value of Object.values(inputs.headers)) addSecret(value);

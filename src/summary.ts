@@ -1,5 +1,6 @@
 import * as core from '@actions/core';
 import { formatDuration } from './duration.ts';
+import { InputError } from './errors.ts';
 import { show } from './gates.ts';
 import type { DecisionRecord } from './record.ts';
 import { redact } from './secrets.ts';
@@ -86,4 +87,17 @@ function cell(text: string): string {
 export async function writeSummary(record: DecisionRecord): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) return;
   await core.summary.addRaw(renderSummary(record), true).write();
+}
+
+/** Invalid inputs end the step before any stage: the summary lists the problems, nothing else. */
+export async function writeInputErrorSummary(error: unknown): Promise<void> {
+  if (!process.env.GITHUB_STEP_SUMMARY) return;
+  const problems = error instanceof InputError ? error.problems : [String(error)];
+  const text = [
+    `### ❌ slot-release: invalid inputs — nothing was changed in Azure`,
+    '',
+    ...problems.map((p) => `- ${p.replace(/\r?\n/g, ' ')}`),
+    '',
+  ].join('\n');
+  await core.summary.addRaw(redact(text), true).write();
 }

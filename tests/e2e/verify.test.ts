@@ -81,6 +81,10 @@ describe('node dist/index.js, mode verify', () => {
     expect(r.stdout).toContain('max-error-rate: expected a percentage');
     expect(r.stdout).toContain('url: is required in verify mode');
     expect(r.stdout).not.toMatch(/\n\s+at /);
+    expect(r.summary.split('\n')[0]).toBe(
+      '### ❌ slot-release: invalid inputs — nothing was changed in Azure',
+    );
+    expect(r.summary).toContain('- url: is required in verify mode');
     expect(server.hits.length).toBeGreaterThan(0);
   });
 });
