@@ -2,7 +2,13 @@
 // the emulator over HTTPS with OIDC. After every run the test asks the emulator what
 // production serves: production is either the previous build or one that passed every gate.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startTestEmulator, type TestEmulator } from '../fixtures/emulator.ts';
+import { makeAppZip } from '../fixtures/app-zip.ts';
+import {
+  armToken,
+  emulatorFetch,
+  startTestEmulator,
+  type TestEmulator,
+} from '../fixtures/emulator.ts';
 import { appZip, azureInputs, oidcEnv } from '../fixtures/release-env.ts';
 import { runAction, type RunnerResult } from '../fixtures/runner.ts';
 
@@ -293,6 +299,33 @@ describe('rollback, deploy and cleanup', () => {
     runs.push(cleaned);
     expect(cleaned.outputs.result).toBe('cleaned');
     expect((await emu.state()).slots['pr-123']).toBeUndefined();
+  });
+});
+
+describe('release: never races another deployment', () => {
+  it('refuses to start while a deployment is running on the slot; production untouched', async () => {
+    // Someone else's deployment to staging that never completes.
+    emu.faults.failNextDeployment({ slot: 'staging', mode: 'never-complete' });
+    const f = emulatorFetch(emu);
+    try {
+      const token = await armToken(emu, f);
+      const scm = (await emu.state()).slots.staging!.scmUrl;
+      const res = await f(`${scm}/api/publish?type=zip&async=true`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream' },
+        body: makeAppZip({ version: 'someone-else' }),
+      });
+      expect(res.status).toBe(202);
+    } finally {
+      await f.close();
+    }
+    const r = await release('v7');
+    expect(r.outputs.result).toBe('failed');
+    expect(r.report.verdict).toMatch(
+      /is already running on slot staging; refusing to start another/,
+    );
+    expect(r.report.hint).toMatch(/api\/deployments\/latest/);
+    expect((await serving()).production).toBe('v3');
   });
 });
 
