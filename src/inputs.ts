@@ -304,6 +304,13 @@ function crossRules(i: Partial<Parsed>, problem: (name: InputName, message: stri
       for (const name of ['client-id', 'tenant-id'] as const) {
         if (!present(name)) problem(name, 'is required when auth is oidc');
       }
+    } else if (i.auth === 'auto' && present('client-id') !== present('tenant-id')) {
+      // One of the two is a half-configured OIDC login, not a wish for an azure/login session.
+      const missing = present('client-id') ? 'tenant-id' : 'client-id';
+      problem(
+        missing,
+        `is required with ${missing === 'tenant-id' ? 'client-id' : 'tenant-id'} for OIDC login`,
+      );
     }
   }
   if (mode === 'verify' && !present('url')) problem('url', 'is required in verify mode');

@@ -79,9 +79,6 @@ export async function run(): Promise<void> {
   record.hint = outcome.hint;
   record.endedAt = new Date().toISOString();
   record.durationMs = Date.parse(record.endedAt) - Date.parse(record.startedAt);
-  await writeRecord(reportPath, record);
-  await writeSummary(record);
-
   core.setOutput('result', outcome.result);
   core.setOutput('report-path', reportPath);
   if (record.target.slotUrl) core.setOutput('slot-url', record.target.slotUrl);
@@ -89,6 +86,13 @@ export async function run(): Promise<void> {
   if (record.versions.deployed) core.setOutput('deployed-version', record.versions.deployed);
   if (record.versions.previous) core.setOutput('previous-version', record.versions.previous);
   if (record.rollbackCommand) core.setOutput('rollback-command', record.rollbackCommand);
+  // The outcome stands whatever happens to the files: a bad report-path only warns.
+  await writeRecord(reportPath, record).catch((error: unknown) =>
+    core.warning(`Could not write the decision record to ${reportPath}: ${describeError(error)}`),
+  );
+  await writeSummary(record).catch((error: unknown) =>
+    core.warning(`Could not write the job summary: ${describeError(error)}`),
+  );
 
   if (succeeded(inputs.mode, outcome.result))
     core.info(`slot-release ${inputs.mode}: ${outcome.result} — ${outcome.verdict}`);

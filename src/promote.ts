@@ -1,12 +1,11 @@
 import type { SlotInfo } from './azure/app-service.ts';
-import { describeError, SlotReleaseError } from './errors.ts';
-import { readyGate, runGates } from './gates.ts';
+import { runGates } from './gates.ts';
 import { currentVersion } from './health.ts';
 import { rollbackCommand, type AzureRun } from './modes/azure.ts';
 import type { ModeOutcome } from './modes/outcome.ts';
 import { settingsStage } from './settings.ts';
 import { stage } from './stage.ts';
-import { swapStage } from './swap.ts';
+import { swapBackAndVerify, swapStage } from './swap.ts';
 import { watchStage } from './watch.ts';
 
 /**
@@ -37,10 +36,11 @@ export async function promote(
 
   const regression = await watchStage(run, target.hostUrl, version);
   if (!regression) {
-    record.versions.production = version;
+    const watched = inputs.watchMs > 0;
+    if (watched) record.versions.production = version;
     return {
       result: 'promoted',
-      verdict: `${target.name} serves ${version ?? 'the new build'}${previous ? ` (was ${previous})` : ''}; every gate passed and production held`,
+      verdict: `${target.name} serves ${version ?? 'the new build'}${previous ? ` (was ${previous})` : ''}; every gate passed${watched ? ` and ${target.name} held` : `; ${target.name} was not watched (watch: 0)`}`,
     };
   }
   return swapBack(run, slot, target, previous, regression.reason);
@@ -69,13 +69,14 @@ async function previewStage(
       `${slot.name} with ${target.name} settings`,
     );
   } catch (error) {
+    // The gate failure is the verdict; a failed reset is recorded as its own stage.
     await stage(run.record, `reset preview (${slot.name})`, async () => {
       await run.app.resetSlotConfig(slot.name);
       return {
         value: undefined,
         summary: `${slot.name} has its own settings back; ${target.name} untouched`,
       };
-    });
+    }).catch(() => undefined);
     throw error;
   }
 }
@@ -87,24 +88,17 @@ async function swapBack(
   previous: string | undefined,
   reason: string,
 ): Promise<ModeOutcome> {
-  try {
-    await swapStage(run, slot.name, target.name, 'swap back');
-    const restored = await readyGate(
-      run,
-      target.hostUrl,
-      `${target.name} after swap back`,
-      previous,
-    );
-    run.record.versions.production = restored;
-  } catch (error) {
-    throw new SlotReleaseError(
-      `Production regressed after the swap (${reason}) and the swap back did not complete: ${describeError(error)}`,
-      { cause: error, hint: `Swap back by hand now: ${run.record.rollbackCommand}` },
-    );
-  }
+  const restored = await swapBackAndVerify(
+    run,
+    slot,
+    target,
+    previous,
+    `${target.name} regressed after the swap (${reason})`,
+  );
+  run.record.versions.production = restored;
   return {
     result: 'rolled-back',
-    verdict: `${target.name} regressed after the swap (${reason}); swapped back, ${target.name} serves ${previous ?? 'the previous build'} again`,
+    verdict: `${target.name} regressed after the swap (${reason}); swapped back, ${target.name} serves ${restored ?? previous ?? 'the previous build'} again`,
     hint: 'Fix the regression, then release again; the decision record has the failing round.',
   };
 }

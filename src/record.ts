@@ -76,5 +76,11 @@ export function createRecord(mode: Mode, traceId: string): DecisionRecord {
 
 export async function writeRecord(path: string, record: DecisionRecord): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
-  await writeFile(path, redact(JSON.stringify(record, null, 2)) + '\n');
+  // Redact each string before it is escaped, so a secret with quotes or newlines still matches.
+  const text = JSON.stringify(
+    record,
+    (_key, value: unknown) => (typeof value === 'string' ? redact(value) : value),
+    2,
+  );
+  await writeFile(path, text + '\n');
 }

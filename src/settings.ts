@@ -22,19 +22,32 @@ export async function settingsStage(run: AzureRun, source: string, target: strin
   const name = `settings (${source} → ${target})`;
   if (policy === 'off') return skipStage(run.record, name, 'settings-drift is off');
   await stage(run.record, name, async () => {
-    const [from, to, sticky] = await Promise.all([
+    const [from, to, fromStrings, toStrings, sticky] = await Promise.all([
       run.app.listAppSettings(source),
       run.app.listAppSettings(target),
+      run.app.listConnectionStrings(source),
+      run.app.listConnectionStrings(target),
       run.app.listStickyNames(),
     ]);
-    const moving = settingsThatMove(from, to, sticky.appSettingNames);
-    run.record.settingsDrift = { policy, names: moving, stickyNames: sticky.appSettingNames };
-    const evidence = { moving, sticky: sticky.appSettingNames };
+    // Connection strings travel with a swap exactly like app settings, and matter more.
+    const moving = [
+      ...settingsThatMove(from, to, sticky.appSettingNames),
+      ...settingsThatMove(fromStrings, toStrings, sticky.connectionStringNames).map(
+        (name) => `${name} (connection string)`,
+      ),
+    ];
+    const stickyNames = [...sticky.appSettingNames, ...sticky.connectionStringNames];
+    run.record.settingsDrift = { policy, names: moving, stickyNames };
+    const evidence = { moving, sticky: stickyNames };
     if (moving.length === 0) {
-      return { value: undefined, summary: 'no app setting would move with the swap', evidence };
+      return {
+        value: undefined,
+        summary: 'no app setting or connection string would move with the swap',
+        evidence,
+      };
     }
     const list = moving.join(', ');
-    const why = `${moving.length} app setting${moving.length === 1 ? '' : 's'} differ between ${source} and ${target} and are not slot settings, so the swap would carry them into ${target}: ${list}`;
+    const why = `${moving.length} setting${moving.length === 1 ? '' : 's'} differ between ${source} and ${target} and are not slot settings, so the swap would carry them into ${target}: ${list}`;
     if (policy === 'fail') {
       throw new GateFailure(why, {
         evidence,

@@ -184,6 +184,15 @@ describe('inputs: rules between inputs', () => {
     ]);
   });
 
+  it('half an OIDC login is an error, not a fall-back to azure/login', () => {
+    expect(
+      problemsOf({ mode: 'swap', ...azure, 'client-id': '00000000-0000-0000-0000-000000000002' }),
+    ).toEqual(['tenant-id: is required with client-id for OIDC login']);
+    expect(problemsOf({ mode: 'swap', ...azure, 'tenant-id': 'contoso.onmicrosoft.com' })).toEqual([
+      'client-id: is required with tenant-id for OIDC login',
+    ]);
+  });
+
   it('a swap needs two different slots', () => {
     expect(problemsOf({ mode: 'swap', ...azure, slot: 'production' })).toEqual([
       'target-slot: must differ from slot ("production")',

@@ -2,7 +2,12 @@
 // delete them, read settings, swap (bounded), and the two halves of swap-with-preview. Slot
 // 'production' always means the site itself.
 import * as core from '@actions/core';
-import { WebSiteManagementClient, type Site } from '@azure/arm-appservice';
+import {
+  WebSiteManagementClient,
+  type Site,
+  type SiteConfig,
+  type SiteConfigResource,
+} from '@azure/arm-appservice';
 import { RestError, type HttpClient, type PipelinePolicy } from '@azure/core-rest-pipeline';
 import type { TokenCredential } from '@azure/identity';
 import { formatDuration } from '../duration.ts';
@@ -53,6 +58,8 @@ export interface AppService {
   deleteSlot(slot: string): Promise<{ deleted: boolean }>;
   /** Values are secrets: each is masked with core.setSecret; never log them. */
   listAppSettings(slot: string): Promise<Record<string, string>>;
+  /** `type:value` per name, to compare; values are secrets, masked like app settings. */
+  listConnectionStrings(slot: string): Promise<Record<string, string>>;
   listStickyNames(): Promise<StickyNames>;
   swap(options: SwapOptions): Promise<{ durationMs: number }>;
   /** Swap with preview, phase 1: apply `target`'s slot settings to `source`. */
@@ -163,6 +170,25 @@ function requestTimeoutPolicy(timeoutMs: number): PipelinePolicy {
       }
     },
   };
+}
+
+/** The parts of a site's configuration a new slot needs to run the same app; no secrets. */
+function runtimeConfig(config: SiteConfigResource): SiteConfig {
+  const keys = [
+    'linuxFxVersion',
+    'windowsFxVersion',
+    'nodeVersion',
+    'appCommandLine',
+    'healthCheckPath',
+    'alwaysOn',
+    'http20Enabled',
+    'minTlsVersion',
+    'ftpsState',
+    'use32BitWorkerProcess',
+  ] as const;
+  const out: Record<string, unknown> = {};
+  for (const key of keys) if (config[key] !== undefined) out[key] = config[key];
+  return out as SiteConfig;
 }
 
 export function createAppService(options: CreateAppServiceOptions): AppService {
@@ -305,11 +331,14 @@ export function createAppService(options: CreateAppServiceOptions): AppService {
           hint: 'Re-run; if it persists, create the slot in the portal or with az webapp deployment slot create.',
         });
       }
+      // Not a clone: cloning copies production's app settings and connection strings, and a
+      // preview slot runs pull-request code. It gets production's runtime configuration only.
+      const config = await web.getConfiguration(rg, app, call).catch(() => undefined);
       const envelope: Site = {
         location: production.location,
         ...(production.kind && { kind: production.kind }),
         ...(production.serverFarmId && { serverFarmId: production.serverFarmId }),
-        cloningInfo: { sourceWebAppId: production.id },
+        ...(config && { siteConfig: runtimeConfig(config) }),
       };
       const timeoutMs = options.createSlotTimeoutMs ?? 5 * 60_000;
       try {
@@ -374,6 +403,25 @@ export function createAppService(options: CreateAppServiceOptions): AppService {
       return settings;
     },
 
+    async listConnectionStrings(slot) {
+      let result;
+      try {
+        result = isProduction(slot)
+          ? await web.listConnectionStrings(rg, app, call)
+          : await web.listConnectionStringsSlot(rg, app, slot, call);
+      } catch (error) {
+        throw toSlotReleaseError(error, `list the connection strings of slot ${slot} of ${where}`);
+      }
+      const strings: Record<string, string> = {};
+      for (const [name, entry] of Object.entries(result.properties ?? {})) {
+        const value = entry?.value ?? '';
+        // Connection strings are always secrets, whatever they look like.
+        if (value) setSecret(value);
+        strings[name] = `${entry?.type ?? ''}:${value}`;
+      }
+      return strings;
+    },
+
     async listStickyNames() {
       try {
         const names = await web.listSlotConfigurationNames(rg, app, call);
@@ -414,11 +462,16 @@ export function createAppService(options: CreateAppServiceOptions): AppService {
           swap.onProgress && (() => swap.onProgress?.(Date.now() - started)),
         );
       } catch (error) {
-        throw toSlotReleaseError(error, what, (info) =>
-          info.statusCode === undefined
-            ? `The swap failed in Azure (often the warm-up of ${source} failed or timed out): check that ${source} starts and answers on / (or WEBSITE_SWAP_WARMUP_PING_PATH), and the Activity log. Production keeps serving its current build.`
-            : undefined,
-        );
+        throw toSlotReleaseError(error, what, (info) => {
+          if (info.statusCode !== undefined) return undefined;
+          // No status: either Azure reported the operation failed (a code such as SwapFailed),
+          // or the connection failed while waiting, and then nobody knows how far it got.
+          const transport =
+            !info.code || /^(E[A-Z]+|REQUEST_SEND_ERROR|UND_ERR\w*)$/.test(info.code);
+          return transport
+            ? `The connection to Azure failed while the swap ran, so its outcome is unknown: check the app's Activity log ("Swap Web App Slots") and which build ${target} serves before doing anything else.`
+            : `The swap failed in Azure (often the warm-up of ${source} failed or timed out): check that ${source} starts and answers on / (or WEBSITE_SWAP_WARMUP_PING_PATH), and the Activity log. ${target} keeps serving its current build.`;
+        });
       }
       return { durationMs: Date.now() - started };
     },

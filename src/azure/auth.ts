@@ -152,6 +152,32 @@ function authHint(mode: string, message: string, subject: string | undefined): s
 }
 
 const REFRESH_BEFORE_EXPIRY_MS = 120_000;
+// Getting a token is a wait like any other: GitHub's OIDC endpoint, then Entra, each retried
+// by their own clients. A minute covers their retries; a hung endpoint must not hang the job.
+const TOKEN_TIMEOUT_MS = 60_000;
+
+function withDeadline<T>(
+  work: Promise<T>,
+  ms: number,
+  context: { mode: string; cloud: Cloud },
+): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new SlotReleaseError(
+            `No Azure token within ${ms / 1000}s (auth: ${context.mode}, cloud ${context.cloud.name}).`,
+            {
+              hint: 'The GitHub OIDC or Entra endpoint did not answer; re-run, and check the runner can reach them.',
+            },
+          ),
+        ),
+      ms,
+    );
+  });
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+}
 
 function maskingCredential(
   inner: TokenCredential,
@@ -173,7 +199,7 @@ function maskingCredential(
         return cached;
       let token: AccessToken | null;
       try {
-        token = await inner.getToken(scopes, options);
+        token = await withDeadline(inner.getToken(scopes, options), TOKEN_TIMEOUT_MS, context);
       } catch (error) {
         if (error instanceof SlotReleaseError) throw error;
         throw new SlotReleaseError(

@@ -3,7 +3,7 @@ import { runGates } from '../gates.ts';
 import { promote } from '../promote.ts';
 import type { AzureRun } from './azure.ts';
 import type { ModeOutcome } from './outcome.ts';
-import { resolveSlots } from './slots.ts';
+import { resolveSlots, warnWithoutExpectedVersion } from './slots.ts';
 
 /**
  * The release pipeline, stage by stage:
@@ -15,6 +15,7 @@ import { resolveSlots } from './slots.ts';
  */
 export async function release(run: AzureRun): Promise<ModeOutcome> {
   run.record.versions.expected = run.inputs.expectedVersion;
+  warnWithoutExpectedVersion(run);
   const { slot, target } = await resolveSlots(run);
   await deployStage(run, slot);
   const { version } = await runGates(run, slot.hostUrl, slot.name);

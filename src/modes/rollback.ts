@@ -1,7 +1,6 @@
-import { readyGate } from '../gates.ts';
 import { currentVersion } from '../health.ts';
-import { swapStage } from '../swap.ts';
-import { rollbackCommand, type AzureRun } from './azure.ts';
+import { swapBackAndVerify } from '../swap.ts';
+import type { AzureRun } from './azure.ts';
 import type { ModeOutcome } from './outcome.ts';
 import { resolveSlots } from './slots.ts';
 
@@ -18,11 +17,9 @@ export async function rollback(run: AzureRun): Promise<ModeOutcome> {
     currentVersion(run.http, slot.hostUrl, inputs.healthPath, timeout),
   ]);
   record.versions.previous = before;
+  record.versions.expected = inputs.expectedVersion;
   const expected = inputs.expectedVersion ?? waiting;
-  record.versions.expected = expected;
-  await swapStage(run, slot.name, target.name, 'swap back');
-  record.rollbackCommand = rollbackCommand(run, slot.name, target.name);
-  const now = await readyGate(run, target.hostUrl, `${target.name} after rollback`, expected);
+  const now = await swapBackAndVerify(run, slot, target, expected, `Rollback of ${target.name}`);
   record.versions.production = now;
   return {
     result: 'rolled-back',

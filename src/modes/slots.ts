@@ -1,3 +1,4 @@
+import * as core from '@actions/core';
 import type { SlotInfo } from '../azure/app-service.ts';
 import { stage } from '../stage.ts';
 import type { AzureRun } from './azure.ts';
@@ -19,4 +20,16 @@ export function resolveSlots(run: AzureRun, options: { create?: boolean } = {}) 
       evidence: { created, slot: slot.hostUrl, scm: slot.scmUrl, target: target.hostUrl },
     };
   });
+}
+
+/**
+ * Without expected-version the gates cannot tell the new build from the old one: right after
+ * a deployment completes, App Service may still serve the previous process for a while.
+ */
+export function warnWithoutExpectedVersion(run: AzureRun): void {
+  if (run.inputs.expectedVersion !== undefined) return;
+  core.warning(
+    'expected-version is not set, so the gates cannot prove the slot serves the new build (App Service can serve the previous one for a while after a deployment). Set it to the version your /healthz reports, such as the commit SHA.',
+    { title: 'slot-release: expected-version not set' },
+  );
 }

@@ -198,7 +198,7 @@ describe('release: sticky-settings audit', () => {
     );
     expect(r.outputs.result).toBe('promoted');
     expect(r.stdout).toMatch(
-      /::warning title=slot-release%3A settings \(staging → production\)::1 app setting differ/,
+      /::warning title=slot-release%3A settings \(staging → production\)::1 setting differ/,
     );
     expect((await serving()).production).toBe('v3');
     // The setting travelled into production with the swap, as the warning said it would.
