@@ -306,7 +306,9 @@ export async function handleArm(
         ? 'The access token has expired. Acquire a new one and retry.'
         : problem === 'missing'
           ? 'The request did not have a subscription or a valid tenant level resource provider.'
-          : 'The access token is invalid.';
+          : problem === 'audience'
+            ? "The access token has been obtained for wrong audience or resource. It should exactly match one of the allowed audiences 'https://management.core.windows.net/','https://management.azure.com/'."
+            : 'The access token is invalid.';
     armError(
       res,
       401,
@@ -314,7 +316,9 @@ export async function handleArm(
         ? 'AuthenticationFailed'
         : problem === 'expired'
           ? 'ExpiredAuthenticationToken'
-          : 'InvalidAuthenticationToken',
+          : problem === 'audience'
+            ? 'InvalidAuthenticationTokenAudience'
+            : 'InvalidAuthenticationToken',
       message,
       {
         'WWW-Authenticate': `Bearer authorization_uri="${ctx.baseUrl}/${ctx.tenantId}", error="invalid_token", error_description="${message}"`,

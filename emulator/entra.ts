@@ -208,5 +208,11 @@ export function accessTokenProblem(ctx: Context, token: string | undefined): str
   const claims = ctx.signer.decode(token);
   if (!claims || claims.iss !== `${ctx.baseUrl}/${ctx.tenantId}/`) return 'invalid';
   if (typeof claims.exp !== 'number' || claims.exp <= nowSeconds()) return 'expired';
+  if (typeof claims.nbf === 'number' && claims.nbf > nowSeconds() + 300) return 'invalid';
+  // ARM and Kudu accept only tokens issued for Resource Manager, under either of its names.
+  const aud = String(claims.aud ?? '').replace(/\/+$/, '');
+  if (!ARM_AUDIENCES.includes(aud)) return 'audience';
   return undefined;
 }
+
+const ARM_AUDIENCES = ['https://management.azure.com', 'https://management.core.windows.net'];

@@ -134,6 +134,23 @@ describe('Entra ID stand-in', () => {
 });
 
 describe('ARM and Kudu token checks', () => {
+  it('refuses tokens issued for another resource, as ARM and Kudu do', async () => {
+    const res = await tokenWith({
+      client_secret: emu.credentials.clientSecret,
+      scope: 'https://vault.azure.net/.default',
+    });
+    const { access_token: vaultToken } = (await res.json()) as { access_token: string };
+    const arm = await f(siteUrl(emu), { headers: { authorization: `Bearer ${vaultToken}` } });
+    expect(arm.status).toBe(401);
+    expect(((await arm.json()) as { error: { code: string } }).error.code).toBe(
+      'InvalidAuthenticationTokenAudience',
+    );
+    const kudu = await f(`${(await emu.state()).slots.staging!.scmUrl}/api/deployments`, {
+      headers: { authorization: `Bearer ${vaultToken}` },
+    });
+    expect(kudu.status).toBe(401);
+  });
+
   it('answers 401 InvalidAuthenticationToken-style errors when the token is missing or expired', async () => {
     const missing = await f(siteUrl(emu));
     expect(missing.status).toBe(401);
