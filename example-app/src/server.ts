@@ -19,10 +19,20 @@ export async function startServer(
   return {
     url: `http://${deps.host ?? '127.0.0.1'}:${port}`,
     port,
+    // Graceful: App Service recycles a slot's process on every swap and settings change, so
+    // agent runs in flight get until their own deadline to answer before connections are cut.
     close: async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
+      // A keep-alive connection that finishes its request stays open; sweep it as it idles.
+      const sweep = setInterval(() => server.closeIdleConnections(), 50);
+      const cut = setTimeout(
+        () => server.closeAllConnections(),
+        deps.config.agent.deadlineMs + 2000,
+      );
+      server.closeIdleConnections();
       await closed;
+      clearInterval(sweep);
+      clearTimeout(cut);
       await close();
     },
   };

@@ -425,6 +425,17 @@ describe('rehearsal switches', () => {
     }
   });
 
+  it('shutting down lets an agent run in flight finish (a swap recycles the process)', async () => {
+    const app = await startTestApp({ REHEARSAL_LATENCY_MS: '300' });
+    const inFlight = app.post('/v1/agent/run', { input: 'ping' });
+    await new Promise((r) => setTimeout(r, 50));
+    const closing = app.close();
+    const res = await inFlight;
+    expect(res.status).toBe(200);
+    expect(res.body.answer).toBe('pong');
+    await closing;
+  });
+
   it('invalid settings fail loudly with the setting name', async () => {
     await expect(startTestApp({ REHEARSAL_ERROR_RATE: '2' })).rejects.toThrow(
       /REHEARSAL_ERROR_RATE/,
