@@ -57,8 +57,10 @@ export async function waitUntilReady(
         };
       }
       if (options.readyPath) {
+        // Time left now, after the health probe, so the pair never overruns the deadline.
+        const left = deadline - (clock?.now() ?? Date.now());
         const ready = await http.probe(baseUrl + options.readyPath, {
-          timeoutMs: Math.min(options.requestTimeoutMs, Math.max(1, remainingMs)),
+          timeoutMs: Math.min(options.requestTimeoutMs, Math.max(1, left)),
           signal: options.signal,
         });
         last = ready;

@@ -246,11 +246,12 @@ const fields = {
   auth: oneOf(['auto', 'oidc', 'azure-cli', 'environment'] as const),
   audience: text,
   cloud: text.transform((s, ctx) => {
-    if (['AzureCloud', 'AzureChinaCloud', 'AzureUSGovernment'].includes(s)) return s;
-    if (s.endsWith('.json') && isFile(s)) return s;
+    // Names as the Azure CLI spells them (any case), or a custom cloud file; cloud.ts reads it.
+    if (['azurecloud', 'azurechinacloud', 'azureusgovernment'].includes(s.toLowerCase())) return s;
+    if (isFile(s)) return s;
     ctx.addIssue({
       code: 'custom',
-      message: `expected AzureCloud, AzureChinaCloud, AzureUSGovernment or an existing cloud .json file, got "${s}"`,
+      message: `expected AzureCloud, AzureChinaCloud, AzureUSGovernment or the path of an existing cloud file, got "${s}"`,
     });
     return z.NEVER;
   }),

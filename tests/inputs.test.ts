@@ -106,7 +106,7 @@ describe('inputs: each value is checked', () => {
     [{ auth: 'publish-profile' }, 'auth: expected one of auto, oidc, azure-cli, environment'],
     [
       { cloud: 'Mars' },
-      'cloud: expected AzureCloud, AzureChinaCloud, AzureUSGovernment or an existing cloud .json file',
+      'cloud: expected AzureCloud, AzureChinaCloud, AzureUSGovernment or the path of an existing cloud file',
     ],
     [{ url: 'ftp://x' }, 'url: expected an http(s) URL'],
     [{ slot: 'bad_slot!' }, 'slot: expected a slot name'],
@@ -272,5 +272,6 @@ describe('inputs: rules between inputs', () => {
 
   it('accepts a custom cloud file', () => {
     expect(problemsOf({ mode: 'swap', ...azure, cloud: cloudFile })).toEqual([]);
+    expect(problemsOf({ mode: 'swap', ...azure, cloud: 'azureusgovernment' })).toEqual([]);
   });
 });
