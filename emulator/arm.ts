@@ -117,6 +117,16 @@ async function siteRoute(
       if (site.busy) assertWritable(site, undefined);
       // sites/{name}/slotsswap swaps production (source) with targetSlot; slots/{slot}/slotsswap swaps slot → targetSlot.
       const source = slot.name;
+      // A bad request is refused before any operation starts, not reported as a failed swap.
+      if (!findSlot(site, targetSlot))
+        return armError(
+          res,
+          404,
+          'ResourceNotFound',
+          `Cannot find slot '${targetSlot}' of site '${site.name}'.`,
+        );
+      if (targetSlot.toLowerCase() === source)
+        return armError(res, 400, 'BadRequest', 'Source and target slot must differ.');
       return startSwapOperation(ctx, site, res, () =>
         swapSlots(ctx, site, source, targetSlot.toLowerCase(), 'swap'),
       );

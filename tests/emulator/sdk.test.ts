@@ -196,6 +196,12 @@ describe('@azure/arm-appservice v19 against the emulator', () => {
     expect((await emu.state()).production.version).toBe('1.0.0');
   });
 
+  it('refuses a swap into a slot that does not exist before starting any operation', async () => {
+    await expect(
+      client.webApps.swapSlot(rg, app, 'staging', { targetSlot: 'nope', preserveVnet: true }, poll),
+    ).rejects.toMatchObject({ statusCode: 404, code: 'ResourceNotFound' });
+  });
+
   it('retries through a burst of 429s that carry Retry-After', async () => {
     emu.faults.add({ target: 'arm', match: 'GET', status: 429, count: 2, retryAfterSeconds: 0.05 });
     const slot = await client.webApps.getSlot(rg, app, 'staging');
