@@ -167,6 +167,12 @@ export function createRuntime(timings: RuntimeTimings, log: (line: string) => vo
       }
       await new Promise((r) => setTimeout(r, 25));
     }
+    // Like the platform's container start limit: a process that never listens is killed, and
+    // the exit handler above restarts it with backoff, instead of leaving the slot dark.
+    if (!exited && gen === generation && child === proc && state === 'starting') {
+      log(`runtime ${id}: no listener on PORT within ${timings.startTimeoutMs} ms; killing it`);
+      proc.kill('SIGKILL');
+    }
   }
 
   async function killChild(): Promise<void> {

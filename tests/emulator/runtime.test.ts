@@ -2,6 +2,7 @@
 // crash restarts with backoff, frozen slots, and no child process left after stop().
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readdirSync, readlinkSync } from 'node:fs';
+import { makeAppZip } from '../fixtures/app-zip.ts';
 import { deployVersion, emulatorFetch, startTestEmulator } from '../fixtures/emulator.ts';
 import type { EmuFetch, TestEmulator } from '../fixtures/emulator.ts';
 
@@ -128,3 +129,32 @@ function appPidsUnder(dir: string): number[] {
   }
   return pids;
 }
+
+describe('slot runtime: start limit', () => {
+  it('kills an app that never listens and starts it again, like the platform', async () => {
+    const lines: string[] = [];
+    const slow = await startTestEmulator({
+      apps: [{ name: 'app-demo', slots: ['staging'] }],
+      timings: { startTimeoutMs: 400, restartBackoffMs: 100, restartBackoffMaxMs: 200 },
+      log: (line) => lines.push(line),
+    });
+    try {
+      const zip = makeAppZip({
+        version: '0.0.1',
+        extraFiles: { 'server.js': 'setInterval(() => {}, 1000);\n' },
+      });
+      await deployVersion(slow, { slot: 'staging', version: '0.0.1', zip });
+      await until(
+        async () => lines.filter((l) => l.includes('no listener on PORT')).length,
+        (n) => n >= 2,
+        10_000,
+      );
+      expect(lines.filter((l) => l.includes('no listener on PORT')).length).toBeGreaterThanOrEqual(
+        2,
+      );
+      expect((await slow.state()).slots.staging!.version).toBeNull();
+    } finally {
+      await slow.stop();
+    }
+  });
+});
