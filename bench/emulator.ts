@@ -1,10 +1,15 @@
 // Emulator figures for the lead's bench runner: median swap time (tiny app in both slots, ARM LRO
-// polled every 25 ms) and the deploy time of a 1 MB zip through Kudu OneDeploy (until complete,
-// which includes restarting the slot's process). Run alone: node bench/emulator.ts
+// polled every 25 ms) and the deploy time of a 1 MB zip through Kudu OneDeploy (until the slot
+// serves it: Kudu completes before the restart, as on Linux App Service). Run alone: node bench/emulator.ts
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { makeAppZip } from '../tests/fixtures/app-zip.ts';
-import { armToken, emulatorFetch, startTestEmulator } from '../tests/fixtures/emulator.ts';
+import {
+  armToken,
+  emulatorFetch,
+  startTestEmulator,
+  waitForVersion,
+} from '../tests/fixtures/emulator.ts';
 import type { EmuFetch, TestEmulator } from '../tests/fixtures/emulator.ts';
 
 export type BenchResult = { name: string; value: number; unit: string };
@@ -21,6 +26,7 @@ async function deploy(
   token: string,
   slot: string,
   zip: Buffer,
+  version: string,
 ): Promise<number> {
   const scm = (await emu.state()).slots[slot]!.scmUrl;
   const started = performance.now();
@@ -39,6 +45,8 @@ async function deploy(
     };
     if (body.complete) {
       if (body.status !== 4) throw new Error(`deployment failed with status ${body.status}`);
+      if ((await waitForVersion(emu, slot, version)) !== version)
+        throw new Error(`${slot} never served ${version}`);
       return performance.now() - started;
     }
     await new Promise((r) => setTimeout(r, 10));
@@ -71,17 +79,21 @@ export async function benchEmulator(): Promise<BenchResult[]> {
   const f = emulatorFetch(emu);
   try {
     const token = await armToken(emu, f);
-    await deploy(emu, f, token, 'production', makeAppZip({ version: '1.0.0' }));
-    await deploy(emu, f, token, 'staging', makeAppZip({ version: '2.0.0' }));
+    await deploy(emu, f, token, 'production', makeAppZip({ version: '1.0.0' }), '1.0.0');
+    await deploy(emu, f, token, 'staging', makeAppZip({ version: '2.0.0' }), '2.0.0');
     const swaps: number[] = [];
     for (let i = 0; i < 7; i++) swaps.push(await swap(emu, f, token));
     // Incompressible padding so the zip itself is ~1 MB.
     const padding = randomBytes(1024 * 1024)
       .toString('base64')
       .slice(0, 1_400_000);
-    const bigZip = makeAppZip({ version: '3.0.0', extraFiles: { 'assets/blob.txt': padding } });
+    const bigZip = (version: string) =>
+      makeAppZip({ version, extraFiles: { 'assets/blob.txt': padding } });
     const deploys: number[] = [];
-    for (let i = 0; i < 3; i++) deploys.push(await deploy(emu, f, token, 'staging', bigZip));
+    // A new version each run, so "serves it" cannot be the previous run's process.
+    for (let i = 0; i < 3; i++) {
+      deploys.push(await deploy(emu, f, token, 'staging', bigZip(`3.0.${i}`), `3.0.${i}`));
+    }
     return [
       {
         name: 'emulator: start (CA, listeners, one app with staging)',
@@ -94,7 +106,7 @@ export async function benchEmulator(): Promise<BenchResult[]> {
         unit: 'ms',
       },
       {
-        name: `emulator: median deploy of a ${(bigZip.length / 1048576).toFixed(2)} MB zip (OneDeploy, 3 runs)`,
+        name: `emulator: median deploy of a ${(bigZip('3.0.0').length / 1048576).toFixed(2)} MB zip (OneDeploy, 3 runs)`,
         value: Math.round(median(deploys)),
         unit: 'ms',
       },

@@ -90,13 +90,18 @@ async function runDeployment(ctx: Context, site: Site, slot: Slot, d: Deployment
     return;
   }
   setStatus(d, 2);
-  logLine(d, 'Restarting the site with the new content.');
   slot.runtime.content = { deploymentId: d.id, dir };
-  await restartSlot(ctx, site, slot);
   for (const other of slot.deployments) other.active = false;
   d.active = true;
-  logLine(d, `Deployment successful. Process state: ${slot.runtime.state()}.`);
+  logLine(d, 'Deployment successful. Restarting the site with the new content.');
   setStatus(d, 4);
+  // As on Linux App Service, Kudu reports success before the new process serves: the site
+  // restarts afterwards, and for a while the slot still answers with the previous build (or
+  // not at all). Clients that need the new build must wait for it (azd polls deploymentStatus;
+  // slot-release waits for expected-version).
+  void restartSlot(ctx, site, slot).catch((err: unknown) =>
+    ctx.log(`restart after deployment ${d.id} failed: ${(err as Error).message}`),
+  );
 }
 
 function authorized(ctx: Context, slot: Slot, req: Req): boolean {

@@ -10,7 +10,7 @@ import { createCredential } from '../../src/azure/auth.ts';
 import { resolveCloud, type Cloud } from '../../src/azure/cloud.ts';
 import { deployZip, getRunningDeployment } from '../../src/azure/kudu.ts';
 import { makeAppZip } from '../fixtures/app-zip.ts';
-import { startTestEmulator, type TestEmulator } from '../fixtures/emulator.ts';
+import { startTestEmulator, waitForVersion, type TestEmulator } from '../fixtures/emulator.ts';
 
 const AUDIENCE = 'api://AzureADTokenExchange';
 let emu: TestEmulator;
@@ -164,8 +164,9 @@ describe('Azure layer against the emulator', () => {
       onProgress: (p) => progress.push(p.status),
     });
     expect(result.deploymentId).toMatch(/^[0-9a-f-]{36}$/);
+    // Kudu's success comes before the restart, as on Linux App Service: wait for the new build.
+    expect(await waitForVersion(emu, 'staging', '2.0.0')).toBe('2.0.0');
     const state = await emu.state();
-    expect(state.slots.staging!.version).toBe('2.0.0');
     expect(state.slots.staging!.deploymentId).toBe(result.deploymentId);
     await expect(
       getRunningDeployment({
@@ -188,7 +189,7 @@ describe('Azure layer against the emulator', () => {
       zip: makeAppZip({ version: '1.0.0' }),
       timeoutMs: 30_000,
     });
-    expect((await emu.state()).production.version).toBe('1.0.0');
+    expect(await waitForVersion(emu, 'production', '1.0.0')).toBe('1.0.0');
     const swapped = await app.swap({
       source: 'staging',
       target: 'production',
@@ -284,7 +285,7 @@ describe('Azure layer against the emulator', () => {
       zip: makeAppZip({ version: '5.0.0' }),
       timeoutMs: 30_000,
     });
-    expect((await emu.state()).slots.staging!.version).toBe('5.0.0');
+    expect(await waitForVersion(emu, 'staging', '5.0.0')).toBe('5.0.0');
     expect(emu.faults.list().requests).toEqual([]);
   });
 

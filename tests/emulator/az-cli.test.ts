@@ -9,7 +9,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { writeAppZip } from '../fixtures/app-zip.ts';
-import { deployVersion, emulatorFetch, startTestEmulator } from '../fixtures/emulator.ts';
+import {
+  deployVersion,
+  emulatorFetch,
+  startTestEmulator,
+  waitForVersion,
+} from '../fixtures/emulator.ts';
 import type { TestEmulator } from '../fixtures/emulator.ts';
 
 function onPath(command: string): string | undefined {
@@ -188,6 +193,8 @@ suite(title, () => {
       '--type',
       'zip',
     ]);
+    // az returns on Kudu's success; the restarted site serves the new build moments later.
+    expect(await waitForVersion(emu, 'staging', '2.0.0')).toBe('2.0.0');
     const state = await emu.state();
     expect(state.slots.staging).toMatchObject({ version: '2.0.0', processState: 'running' });
     expect(state.production.version).toBe('1.0.0');

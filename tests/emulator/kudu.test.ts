@@ -2,7 +2,12 @@
 // SCM-DEPLOYMENT-ID + Location, logs, 409 while running, Basic auth with publishing credentials.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { makeAppZip } from '../fixtures/app-zip.ts';
-import { armToken, emulatorFetch, startTestEmulator } from '../fixtures/emulator.ts';
+import {
+  armToken,
+  emulatorFetch,
+  startTestEmulator,
+  waitForVersion,
+} from '../fixtures/emulator.ts';
 import type { EmuFetch, TestEmulator } from '../fixtures/emulator.ts';
 
 let emu: TestEmulator;
@@ -62,6 +67,8 @@ describe('Kudu OneDeploy', () => {
       message: string;
     }>;
     expect(log.map((l) => l.message).join('\n')).toMatch(/Deployment successful/);
+    // Success comes before the restart, as on Linux App Service; then the slot serves the build.
+    expect(await waitForVersion(emu, 'staging', '5.0.0')).toBe('5.0.0');
     expect((await emu.state()).slots.staging).toMatchObject({ version: '5.0.0', deploymentId: id });
   });
 
@@ -83,7 +90,7 @@ describe('Kudu OneDeploy', () => {
     });
     expect(res.status).toBe(200);
     expect(((await res.json()) as Deployment).status).toBe(4);
-    expect((await emu.state()).slots.staging!.version).toBe('5.1.0');
+    expect(await waitForVersion(emu, 'staging', '5.1.0')).toBe('5.1.0');
   });
 
   it('supports legacy /api/zipdeploy?isAsync=true', async () => {
@@ -94,7 +101,7 @@ describe('Kudu OneDeploy', () => {
     });
     expect(res.status).toBe(202);
     expect((await waitComplete(res.headers.get('location')!, bearer())).status).toBe(4);
-    expect((await emu.state()).slots.staging!.version).toBe('5.2.0');
+    expect(await waitForVersion(emu, 'staging', '5.2.0')).toBe('5.2.0');
   });
 
   it('answers 400 without a type, and marks a broken zip as status 3 (Failed)', async () => {
