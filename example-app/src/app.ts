@@ -50,6 +50,7 @@ export function createApp(deps: AppDeps): AppHandle {
     ));
 
   const app = express();
+  let inFlightRuns = 0;
   app.disable('x-powered-by');
   app.use(correlation(log));
 
@@ -120,57 +121,77 @@ export function createApp(deps: AppDeps): AppHandle {
     rebindCorrelation,
     async (req, res) => {
       const correlationId = res.locals.correlationId as string;
-      const parsed = AgentRunRequest.safeParse(req.body);
-      if (!parsed.success) {
-        const { formErrors, fieldErrors } = z.flattenError(parsed.error);
-        res.status(400).json({
-          error: 'invalid_request',
-          message: 'The body must be JSON {"input": string, "session_id"?: string}.',
-          fields: fieldErrors,
-          errors: formErrors,
-          correlation_id: correlationId,
-        });
+      if (inFlightRuns >= config.maxInFlightRuns) {
+        res
+          .status(503)
+          .set('retry-after', '1')
+          .json({
+            error: 'busy',
+            message: `${inFlightRuns} agent runs in flight (AGENT_MAX_IN_FLIGHT); retry shortly.`,
+            correlation_id: correlationId,
+          });
         return;
       }
-      const started = performance.now();
-      const result = await withSpan('agent.run', { planner: planner.name }, () =>
-        runAgent(parsed.data.input, parsed.data.session_id, {
-          planner,
-          tools: toolClient(req),
-          limits: config.agent,
-          log,
-        }),
-      );
-      const elapsedMs = Math.round(performance.now() - started);
-      const usage = {
-        ...result.usage,
-        model_tokens: config.rehearsal.tokens ?? result.usage.model_tokens,
-      };
-      log.info(
-        {
-          planner: planner.name,
-          session_id: parsed.data.session_id,
-          steps: result.steps.length,
-          usage,
-          elapsed_ms: elapsedMs,
-          stopped: result.stopped,
-        },
-        'agent run',
-      );
-      if (config.rehearsal.breakContract) {
-        // A 200 whose body no longer matches the contract: what the smoke gate must catch.
-        res.json({ output: result.answer, correlation_id: correlationId });
-        return;
+      inFlightRuns++;
+      try {
+        await runOnce(req, res, correlationId);
+      } finally {
+        inFlightRuns--;
       }
-      res.json({
-        answer: result.answer,
-        steps: result.steps,
-        elapsed_ms: elapsedMs,
-        usage,
-        correlation_id: correlationId,
-      });
     },
   );
+
+  async function runOnce(req: express.Request, res: express.Response, correlationId: string) {
+    const parsed = AgentRunRequest.safeParse(req.body);
+    if (!parsed.success) {
+      const { formErrors, fieldErrors } = z.flattenError(parsed.error);
+      res.status(400).json({
+        error: 'invalid_request',
+        message: 'The body must be JSON {"input": string, "session_id"?: string}.',
+        fields: fieldErrors,
+        errors: formErrors,
+        correlation_id: correlationId,
+      });
+      return;
+    }
+    const started = performance.now();
+    const result = await withSpan('agent.run', { planner: planner.name }, () =>
+      runAgent(parsed.data.input, parsed.data.session_id, {
+        planner,
+        tools: toolClient(req),
+        limits: config.agent,
+        log,
+      }),
+    );
+    const elapsedMs = Math.round(performance.now() - started);
+    const usage = {
+      ...result.usage,
+      model_tokens: config.rehearsal.tokens ?? result.usage.model_tokens,
+    };
+    log.info(
+      {
+        planner: planner.name,
+        session_id: parsed.data.session_id,
+        steps: result.steps.length,
+        usage,
+        elapsed_ms: elapsedMs,
+        stopped: result.stopped,
+      },
+      'agent run',
+    );
+    if (config.rehearsal.breakContract) {
+      // A 200 whose body no longer matches the contract: what the smoke gate must catch.
+      res.json({ output: result.answer, correlation_id: correlationId });
+      return;
+    }
+    res.json({
+      answer: result.answer,
+      steps: result.steps,
+      elapsed_ms: elapsedMs,
+      usage,
+      correlation_id: correlationId,
+    });
+  }
 
   app.use((req, res) => {
     res.status(404).json({

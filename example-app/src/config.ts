@@ -31,8 +31,10 @@ const EnvSchema = z.object({
   AGENT_MAX_STEPS: int(4, 0, 50),
   AGENT_TOOL_TIMEOUT_MS: int(2000, 10, 120_000),
   AGENT_RETRY_BUDGET: int(2, 0, 20),
-  AGENT_DEADLINE_MS: int(8000, 50, 300_000),
+  // Below the App Service front end's 230 s request timeout, so an answer can still arrive.
+  AGENT_DEADLINE_MS: int(8000, 50, 200_000),
   AGENT_PARALLELISM: int(2, 1, 16),
+  AGENT_MAX_IN_FLIGHT: int(32, 1, 1000),
   HTTP_GET_ALLOWED_HOSTS: list('learn.microsoft.com,api.github.com'),
   HTTP_GET_TIMEOUT_MS: int(5000, 10, 60_000),
   HTTP_GET_MAX_BYTES: int(64 * 1024, 1, 1024 * 1024),
@@ -84,6 +86,8 @@ export type AppConfig = {
   mcpAllowedHosts: string[];
   readyTimeoutMs: number;
   agent: AgentLimits;
+  /** Agent runs served at once; more answer 503 with Retry-After instead of queueing unbounded. */
+  maxInFlightRuns: number;
   httpGet: { allowedHosts: string[]; timeoutMs: number; maxBytes: number };
   openai: { endpoint: string; deployment: string; apiVersion: string } | undefined;
   appInsightsConnectionString: string | undefined;
@@ -119,6 +123,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       deadlineMs: e.AGENT_DEADLINE_MS,
       parallelism: e.AGENT_PARALLELISM,
     },
+    maxInFlightRuns: e.AGENT_MAX_IN_FLIGHT,
     httpGet: {
       allowedHosts: e.HTTP_GET_ALLOWED_HOSTS,
       timeoutMs: e.HTTP_GET_TIMEOUT_MS,

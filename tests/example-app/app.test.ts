@@ -258,6 +258,35 @@ describe('bounds of the agent', () => {
     }
   });
 
+  it('sheds load past AGENT_MAX_IN_FLIGHT with 503 and Retry-After instead of queueing', async () => {
+    const app = await startTestApp({
+      HTTP_GET_ALLOWED_HOSTS: '127.0.0.1',
+      AGENT_TOOL_TIMEOUT_MS: '60000',
+      AGENT_DEADLINE_MS: '800',
+      AGENT_MAX_IN_FLIGHT: '1',
+    });
+    let reached!: () => void;
+    const toolCalled = new Promise<void>((resolve) => (reached = resolve));
+    const held = await startHttpServer((_req, res) => {
+      reached();
+      setTimeout(() => res.end('late'), 1500).unref();
+    });
+    try {
+      // One run holds the only place, busy in a tool call to a slow upstream.
+      const slow = app.post('/v1/agent/run', { input: `fetch ${held.url}/slow` });
+      await toolCalled;
+      const shed = await app.post('/v1/agent/run', { input: 'ping' });
+      expect(shed.status).toBe(503);
+      expect(shed.headers.get('retry-after')).toBe('1');
+      expect(shed.body.error).toBe('busy');
+      expect((await slow).status).toBe(200);
+      expect((await app.post('/v1/agent/run', { input: 'ping' })).status).toBe(200);
+    } finally {
+      await app.close();
+      await held.close();
+    }
+  });
+
   it('the total deadline cuts a tool call that would outlast it', async () => {
     const app = await startTestApp({
       HTTP_GET_ALLOWED_HOSTS: '127.0.0.1',
