@@ -187,8 +187,7 @@ function budgetEvidence(s: Sample, path: string) {
   };
 }
 
-export function show(value: number, unit: 'ratio' | 'ms' | 'count'): string {
+export function show(value: number, unit: 'ratio' | 'ms'): string {
   if (unit === 'ratio') return `${Number((value * 100).toFixed(2))}%`;
-  if (unit === 'ms') return Number.isNaN(value) ? 'n/a' : formatDuration(value);
-  return String(value);
+  return Number.isNaN(value) ? 'n/a' : formatDuration(value);
 }

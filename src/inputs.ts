@@ -97,31 +97,33 @@ const optionalDuration = text.transform((s, ctx) => {
   return ms;
 });
 
+function wholeNumber(s: string, min: number, max: number): number | undefined {
+  const n = Number(s);
+  return /^\d+$/.test(s) && n >= min && n <= max ? n : undefined;
+}
+
 const integer = (min: number, max: number) =>
   text.transform((s, ctx) => {
-    const n = Number(s);
-    if (!/^\d+$/.test(s) || n < min || n > max) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `expected a whole number from ${min} to ${max}, got "${s}"`,
-      });
-      return z.NEVER;
-    }
-    return n;
+    const n = wholeNumber(s, min, max);
+    if (n !== undefined) return n;
+    ctx.addIssue({
+      code: 'custom',
+      message: `expected a whole number from ${min} to ${max}, got "${s}"`,
+    });
+    return z.NEVER;
   });
 
+/** Empty means "no limit". */
 const optionalInteger = (min: number, max: number) =>
   text.transform((s, ctx) => {
     if (s === '') return undefined;
-    const n = Number(s);
-    if (!/^\d+$/.test(s) || n < min || n > max) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `expected a whole number from ${min} to ${max} or empty, got "${s}"`,
-      });
-      return z.NEVER;
-    }
-    return n;
+    const n = wholeNumber(s, min, max);
+    if (n !== undefined) return n;
+    ctx.addIssue({
+      code: 'custom',
+      message: `expected a whole number from ${min} to ${max} or empty, got "${s}"`,
+    });
+    return z.NEVER;
   });
 
 const boolean = text.transform((s, ctx) => {

@@ -21,7 +21,7 @@ export interface BudgetRow {
   metric: string;
   observed: number;
   limit: number | undefined;
-  unit: 'ms' | 'ratio' | 'count';
+  unit: 'ms' | 'ratio';
   passed: boolean;
 }
 

@@ -5,7 +5,3 @@ export function percentile(samples: readonly number[], p: number): number {
   const rank = Math.ceil((p / 100) * sorted.length);
   return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))]!;
 }
-
-export function median(samples: readonly number[]): number {
-  return percentile(samples, 50);
-}
