@@ -1,7 +1,7 @@
 import { judge, sample, type BudgetCheck, type Sample } from './budget.ts';
 import { formatDuration } from './duration.ts';
 import { waitUntilReady, type ReadinessOptions } from './health.ts';
-import type { HttpClient } from './http.ts';
+import { createHttpClient, type HttpClient } from './http.ts';
 import type { Inputs } from './inputs.ts';
 import type { DecisionRecord } from './record.ts';
 import { runSmoke, type SmokeOptions } from './smoke.ts';
@@ -12,6 +12,29 @@ export interface GateRun {
   inputs: Inputs;
   record: DecisionRecord;
   signal?: AbortSignal;
+}
+
+/**
+ * Runs `fn` with a gate run whose HTTP client (one trace id, the step's headers, the cloud's CA
+ * when it brings one) is closed afterwards, whatever happens.
+ */
+export async function withGateRun<T>(
+  inputs: Inputs,
+  record: DecisionRecord,
+  ca: string | undefined,
+  fn: (run: GateRun) => Promise<T>,
+): Promise<T> {
+  const http = createHttpClient({
+    headers: inputs.headers,
+    timeoutMs: inputs.requestTimeoutMs,
+    traceId: record.traceId,
+    ca,
+  });
+  try {
+    return await fn({ http, inputs, record });
+  } finally {
+    await http.close();
+  }
 }
 
 export interface GateResult {

@@ -3,8 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as core from '@actions/core';
 import { describeError, InputError, SlotReleaseError } from './errors.ts';
-import type { GateRun } from './gates.ts';
-import { createHttpClient, type HttpClient } from './http.ts';
+import { withGateRun } from './gates.ts';
 import { INPUT_NAMES, parseInputs, type Inputs, type Mode, type RawInputs } from './inputs.ts';
 import type { ModeOutcome } from './modes/outcome.ts';
 import { verify } from './modes/verify.ts';
@@ -23,11 +22,11 @@ export function readRawInputs(env: NodeJS.ProcessEnv = process.env): Partial<Raw
   return raw;
 }
 
-async function runMode(run: GateRun): Promise<ModeOutcome> {
-  const { mode } = run.inputs;
-  if (mode === 'verify') return verify(run);
+async function runMode(inputs: Inputs, record: DecisionRecord): Promise<ModeOutcome> {
+  const { mode } = inputs;
+  if (mode === 'verify') return withGateRun(inputs, record, undefined, verify);
   const { runAzureMode } = await import('./modes/azure-modes.ts');
-  return runAzureMode(run, mode);
+  return runAzureMode(inputs, record, mode);
 }
 
 /** The results that end the step green. A release that had to roll back did not ship. */
@@ -56,22 +55,14 @@ export async function run(): Promise<void> {
   record.reason = inputs.reason;
   const reportPath =
     inputs.reportPath ?? join(process.env.RUNNER_TEMP ?? tmpdir(), 'slot-release-report.json');
-  let http: HttpClient | undefined;
   let outcome: ModeOutcome;
   try {
-    http = createHttpClient({
-      headers: inputs.headers,
-      timeoutMs: inputs.requestTimeoutMs,
-      traceId,
-    });
-    outcome = await runMode({ http, inputs, record });
+    outcome = await runMode(inputs, record);
   } catch (error) {
     outcome = failure(error, record);
     if (!(error instanceof SlotReleaseError)) {
       core.debug(error instanceof Error ? (error.stack ?? '') : '');
     }
-  } finally {
-    await http?.close();
   }
 
   record.result = outcome.result;

@@ -246,6 +246,23 @@ export function createAppService(options: CreateAppServiceOptions): AppService {
     });
   }
 
+  /** One read of a slot's configuration, production or slot form, with Azure's errors explained. */
+  async function readPerSlot<T>(
+    slot: string,
+    production: () => Promise<T>,
+    ofSlot: () => Promise<T>,
+    what: string,
+  ): Promise<T> {
+    try {
+      return isProduction(slot) ? await production() : await ofSlot();
+    } catch (error) {
+      if (readAzureError(error)?.statusCode === 404 && !isProduction(slot)) {
+        throw await slotNotFound(slot, error);
+      }
+      throw toSlotReleaseError(error, `list the ${what} of slot ${slot} of ${where}`);
+    }
+  }
+
   async function getSite(slot: string): Promise<Site> {
     try {
       return isProduction(slot)
@@ -383,17 +400,12 @@ export function createAppService(options: CreateAppServiceOptions): AppService {
     },
 
     async listAppSettings(slot) {
-      let result;
-      try {
-        result = isProduction(slot)
-          ? await web.listApplicationSettings(rg, app, call)
-          : await web.listApplicationSettingsSlot(rg, app, slot, call);
-      } catch (error) {
-        if (readAzureError(error)?.statusCode === 404 && !isProduction(slot)) {
-          throw await slotNotFound(slot, error);
-        }
-        throw toSlotReleaseError(error, `list the app settings of slot ${slot} of ${where}`);
-      }
+      const result = await readPerSlot(
+        slot,
+        () => web.listApplicationSettings(rg, app, call),
+        () => web.listApplicationSettingsSlot(rg, app, slot, call),
+        'app settings',
+      );
       const settings: Record<string, string> = {};
       for (const [name, value] of Object.entries(result.properties ?? {})) {
         const text = value == null ? '' : String(value);
@@ -404,14 +416,12 @@ export function createAppService(options: CreateAppServiceOptions): AppService {
     },
 
     async listConnectionStrings(slot) {
-      let result;
-      try {
-        result = isProduction(slot)
-          ? await web.listConnectionStrings(rg, app, call)
-          : await web.listConnectionStringsSlot(rg, app, slot, call);
-      } catch (error) {
-        throw toSlotReleaseError(error, `list the connection strings of slot ${slot} of ${where}`);
-      }
+      const result = await readPerSlot(
+        slot,
+        () => web.listConnectionStrings(rg, app, call),
+        () => web.listConnectionStringsSlot(rg, app, slot, call),
+        'connection strings',
+      );
       const strings: Record<string, string> = {};
       for (const [name, entry] of Object.entries(result.properties ?? {})) {
         const value = entry?.value ?? '';

@@ -1,7 +1,7 @@
 import { resolveCloud } from '../azure/cloud.ts';
-import type { GateRun } from '../gates.ts';
-import { createHttpClient } from '../http.ts';
-import type { Mode } from '../inputs.ts';
+import { withGateRun } from '../gates.ts';
+import type { Inputs, Mode } from '../inputs.ts';
+import type { DecisionRecord } from '../record.ts';
 import { connectAzure, type AzureRun } from './azure.ts';
 import { cleanup } from './cleanup.ts';
 import { deploy } from './deploy.ts';
@@ -20,21 +20,13 @@ const AZURE_MODES = { release, deploy, swap, rollback, cleanup } satisfies Recor
  * starts without parsing the Azure SDK (most of the bundle).
  */
 export async function runAzureMode(
-  run: GateRun,
+  inputs: Inputs,
+  record: DecisionRecord,
   mode: Exclude<Mode, 'verify'>,
 ): Promise<ModeOutcome> {
-  const cloud = await resolveCloud(run.inputs.cloud);
-  if (!cloud.ca) return AZURE_MODES[mode](connectAzure(run, cloud));
+  const cloud = await resolveCloud(inputs.cloud);
   // A custom cloud (the emulator) brings its own CA: the slot hosts need it as much as ARM.
-  const http = createHttpClient({
-    headers: run.inputs.headers,
-    timeoutMs: run.inputs.requestTimeoutMs,
-    traceId: run.record.traceId,
-    ca: cloud.ca,
-  });
-  try {
-    return await AZURE_MODES[mode](connectAzure({ ...run, http }, cloud));
-  } finally {
-    await http.close();
-  }
+  return withGateRun(inputs, record, cloud.ca, (run) =>
+    AZURE_MODES[mode](connectAzure(run, cloud)),
+  );
 }

@@ -61,6 +61,18 @@ function credential(): TokenCredential {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const fastDeploy = { pollBackoff: { initialMs: 50, maxMs: 200, factor: 1.5 } };
 
+/** OneDeploy of the fixture app at `version`, logged in with OIDC and trusting the CA. */
+const deployTo = (scmUrl: string, version: string) =>
+  deployZip({
+    ...fastDeploy,
+    scmUrl,
+    credential: credential(),
+    scope: cloud.tokenScope,
+    ca: cloud.ca,
+    zip: makeAppZip({ version }),
+    timeoutMs: 30_000,
+  });
+
 beforeAll(async () => {
   emu = await startTestEmulator({
     apps: [
@@ -180,15 +192,7 @@ describe('Azure layer against the emulator', () => {
 
   it('swaps staging into production through the LRO', async () => {
     const production = await app.getSlot('production');
-    await deployZip({
-      ...fastDeploy,
-      scmUrl: production.scmUrl,
-      credential: credential(),
-      scope: cloud.tokenScope,
-      ca: cloud.ca,
-      zip: makeAppZip({ version: '1.0.0' }),
-      timeoutMs: 30_000,
-    });
+    await deployTo(production.scmUrl, '1.0.0');
     expect(await waitForVersion(emu, 'production', '1.0.0')).toBe('1.0.0');
     const swapped = await app.swap({
       source: 'staging',
@@ -276,15 +280,7 @@ describe('Azure layer against the emulator', () => {
       retryAfterSeconds: 0.05,
     });
     const staging = await app.getSlot('staging');
-    await deployZip({
-      ...fastDeploy,
-      scmUrl: staging.scmUrl,
-      credential: credential(),
-      scope: cloud.tokenScope,
-      ca: cloud.ca,
-      zip: makeAppZip({ version: '5.0.0' }),
-      timeoutMs: 30_000,
-    });
+    await deployTo(staging.scmUrl, '5.0.0');
     expect(await waitForVersion(emu, 'staging', '5.0.0')).toBe('5.0.0');
     expect(emu.faults.list().requests).toEqual([]);
   });

@@ -4,7 +4,12 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { SlotReleaseError } from '../../src/errors.ts';
-import { deployZip, getRunningDeployment, retryAfterMs } from '../../src/azure/kudu.ts';
+import {
+  deployZip,
+  getRunningDeployment,
+  retryAfterMs,
+  type DeployZipOptions,
+} from '../../src/azure/kudu.ts';
 
 type Reply = { status: number; body?: unknown; headers?: Record<string, string> };
 type Route = (n: number, req: IncomingMessage, body: Buffer) => Reply;
@@ -63,6 +68,17 @@ const fast = {
   retry: { attempts: 4, backoff: { initialMs: 5, maxMs: 10, factor: 1 } },
 };
 
+/** A deployment of a one-byte package with the test's fast timings; `extra` overrides. */
+const deployTo = (scmUrl: string, extra: Partial<DeployZipOptions> = {}) =>
+  deployZip({
+    ...fast,
+    scmUrl,
+    credential: countingCredential().credential,
+    zip: Buffer.from('z'),
+    timeoutMs: 10_000,
+    ...extra,
+  });
+
 const running = (status: number) => ({ id: 'dep1', status, complete: false, status_text: '' });
 const success = { id: 'dep1', status: 4, complete: true, log_url: '' };
 
@@ -100,13 +116,7 @@ describe('deployZip', () => {
       'GET /api/deployments/abc': (n) =>
         n === 1 ? { status: 404 } : { status: 200, body: { ...success, id: 'abc' } },
     });
-    const result = await deployZip({
-      ...fast,
-      scmUrl: kudu.url,
-      credential: countingCredential().credential,
-      zip: Buffer.from('z'),
-      timeoutMs: 10_000,
-    });
+    const result = await deployTo(kudu.url);
     expect(result.deploymentId).toBe('abc');
   });
 
@@ -117,13 +127,7 @@ describe('deployZip', () => {
         body: 'There is a deployment currently in progress. Please try again when it completes.',
       }),
     });
-    const error = (await deployZip({
-      ...fast,
-      scmUrl: kudu.url,
-      credential: countingCredential().credential,
-      zip: Buffer.from('z'),
-      timeoutMs: 10_000,
-    }).catch((e: unknown) => e)) as SlotReleaseError;
+    const error = (await deployTo(kudu.url).catch((e: unknown) => e)) as SlotReleaseError;
     expect(error).toBeInstanceOf(SlotReleaseError);
     expect(error.message).toMatch(
       /^a deployment is already running on slot staging \(Kudu: There is a deployment currently in progress/,
@@ -140,13 +144,7 @@ describe('deployZip', () => {
       'GET /api/deployments/latest': (n): Reply =>
         n === 1 ? { status: 503, headers: { 'retry-after': '0' } } : { status: 200, body: success },
     });
-    const result = await deployZip({
-      ...fast,
-      scmUrl: kudu.url,
-      credential: countingCredential().credential,
-      zip: Buffer.from('z'),
-      timeoutMs: 10_000,
-    });
+    const result = await deployTo(kudu.url);
     expect(result.deploymentId).toBe('dep1');
     expect(kudu.seen.filter((s) => s.key === 'POST /api/publish')).toHaveLength(3);
   });
@@ -155,15 +153,9 @@ describe('deployZip', () => {
     const kudu = await fakeKudu({
       'POST /api/publish': () => ({ status: 429, headers: { 'retry-after': '0' } }),
     });
-    await expect(
-      deployZip({
-        ...fast,
-        scmUrl: kudu.url,
-        credential: countingCredential().credential,
-        zip: Buffer.from('z'),
-        timeoutMs: 10_000,
-      }),
-    ).rejects.toThrow(/could not accept the package for slot staging \(HTTP 429\)/);
+    await expect(deployTo(kudu.url)).rejects.toThrow(
+      /could not accept the package for slot staging \(HTTP 429\)/,
+    );
     expect(kudu.seen).toHaveLength(4);
   });
 
@@ -185,13 +177,7 @@ describe('deployZip', () => {
         ],
       }),
     });
-    const error = (await deployZip({
-      ...fast,
-      scmUrl: kudu.url,
-      credential: countingCredential().credential,
-      zip: Buffer.from('z'),
-      timeoutMs: 10_000,
-    }).catch((e: unknown) => e)) as SlotReleaseError;
+    const error = (await deployTo(kudu.url).catch((e: unknown) => e)) as SlotReleaseError;
     expect(error.message).toContain('Deployment dep9 to slot staging failed (Build failed).');
     expect(error.message).toContain('  npm ERR! missing script: build');
     expect(error.hint).toContain('/api/deployments/dep9/log');
@@ -205,13 +191,9 @@ describe('deployZip', () => {
       }),
       'GET /api/deployments/latest': () => ({ status: 202, body: running(1) }),
     });
-    const error = (await deployZip({
-      ...fast,
-      scmUrl: kudu.url,
-      credential: countingCredential().credential,
-      zip: Buffer.from('z'),
-      timeoutMs: 300,
-    }).catch((e: unknown) => e)) as SlotReleaseError;
+    const error = (await deployTo(kudu.url, { timeoutMs: 300 }).catch(
+      (e: unknown) => e,
+    )) as SlotReleaseError;
     expect(error.message).toBe(
       'The deployment to slot staging did not complete within 300ms (deploy-timeout), waiting (last status: Building).',
     );
@@ -220,13 +202,7 @@ describe('deployZip', () => {
 
   it('explains an unreadable package path', async () => {
     await expect(
-      deployZip({
-        ...fast,
-        scmUrl: 'http://127.0.0.1:1',
-        credential: countingCredential().credential,
-        zip: '/nonexistent/app.zip',
-        timeoutMs: 1000,
-      }),
+      deployTo('http://127.0.0.1:1', { zip: '/nonexistent/app.zip', timeoutMs: 1000 }),
     ).rejects.toThrow('Cannot read the package /nonexistent/app.zip.');
   });
 });
