@@ -38,6 +38,15 @@ export async function waitUntilReady(
   const deadline = (clock?.now() ?? Date.now()) + options.timeoutMs;
   let last: Probe | undefined;
   let lastVersion: string | undefined;
+  let lastReason: string | undefined;
+  // An attempt that the deadline cut shorter than request-timeout and that timed out says only
+  // that time ran out; the attempt before it is what the user needs to read.
+  const failed = (probe: Probe, path: string, timeoutMs: number) => {
+    const reason = `${path} answered ${describeProbe(probe)}`;
+    const cutShort = probe.timedOut === true && timeoutMs < options.requestTimeoutMs;
+    if (!cutShort || lastReason === undefined) lastReason = reason;
+    return { done: false as const, reason: lastReason };
+  };
   const result = await pollUntil<string | undefined>(
     async (remainingMs) => {
       const timeoutMs = Math.min(options.requestTimeoutMs, remainingMs);
@@ -46,26 +55,23 @@ export async function waitUntilReady(
         signal: options.signal,
       });
       last = health;
-      if (!health.ok)
-        return { done: false, reason: `${options.healthPath} answered ${describeProbe(health)}` };
+      if (!health.ok) return failed(health, options.healthPath, timeoutMs);
       lastVersion = readVersion(health.body);
       if (options.expectedVersion !== undefined && lastVersion !== options.expectedVersion) {
         const seen = lastVersion === undefined ? 'no "version" field' : `version "${lastVersion}"`;
-        return {
-          done: false,
-          reason: `${options.healthPath} reports ${seen}, expected "${options.expectedVersion}"`,
-        };
+        lastReason = `${options.healthPath} reports ${seen}, expected "${options.expectedVersion}"`;
+        return { done: false, reason: lastReason };
       }
       if (options.readyPath) {
         // Time left now, after the health probe, so the pair never overruns the deadline.
         const left = deadline - (clock?.now() ?? Date.now());
+        const readyTimeoutMs = Math.min(options.requestTimeoutMs, Math.max(1, left));
         const ready = await http.probe(baseUrl + options.readyPath, {
-          timeoutMs: Math.min(options.requestTimeoutMs, Math.max(1, left)),
+          timeoutMs: readyTimeoutMs,
           signal: options.signal,
         });
         last = ready;
-        if (!ready.ok)
-          return { done: false, reason: `${options.readyPath} answered ${describeProbe(ready)}` };
+        if (!ready.ok) return failed(ready, options.readyPath, readyTimeoutMs);
       }
       return { done: true, value: lastVersion };
     },

@@ -12,6 +12,8 @@ export interface Probe {
   body: string;
   /** Network error or timeout, when status is 0. */
   error?: string;
+  /** The request was cut at its timeout (rather than refused or reset). */
+  timedOut?: boolean;
   correlationId: string;
 }
 
@@ -103,6 +105,7 @@ export function createHttpClient(options: {
         elapsedMs,
         body: '',
         error: reason,
+        ...(timeout.aborted ? { timedOut: true } : {}),
         correlationId,
       };
     }
