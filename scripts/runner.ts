@@ -2,7 +2,7 @@
 // step's `with:` as INPUT_* variables, and GITHUB_OUTPUT / GITHUB_STEP_SUMMARY / GITHUB_STATE
 // files that are read back afterwards. Shared by the end-to-end tests, the demo and the bench.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -24,6 +24,17 @@ export interface RunnerResult {
   summary: string;
   report: DecisionRecord;
   reportText: string;
+  /** What the main step saved for its post step (GITHUB_STATE). */
+  state: Record<string, string>;
+  /** The post step, when asked for: it runs after the main step, whatever became of it. */
+  post?: StepResult;
+}
+
+export interface StepResult {
+  exitCode: number;
+  log: string;
+  stderr: string;
+  summary: string;
 }
 
 export const distEntry = join(root, 'dist/index.js');
@@ -71,35 +82,84 @@ export async function runAction(
     timeoutMs?: number;
     /** Sees the log as it is written, for live progress. */
     onStdout?: (text: string) => void;
+    /** Cancels the job when the log first matches, the way the runner does (SIGINT, …). */
+    cancelWhen?: RegExp;
+    /** Kills the step outright when the log first matches (a runner that lost its machine). */
+    killWhen?: RegExp;
+    /** Runs the post step afterwards, with the main step's state. */
+    post?: boolean;
   } = {},
 ): Promise<RunnerResult> {
   const work = mkdtempSync(join(tmpdir(), 'runner-'));
   const env = runnerEnv(work, withInputs, options.env);
-  const files = {
-    GITHUB_OUTPUT: env.GITHUB_OUTPUT!,
-    GITHUB_STEP_SUMMARY: env.GITHUB_STEP_SUMMARY!,
-  };
+  const main = await runStep(env, work, options);
 
+  const outputs = parseCommandFile(readFileSync(env.GITHUB_OUTPUT!, 'utf8'));
+  const state = parseCommandFile(readFileSync(env.GITHUB_STATE!, 'utf8'));
+  const reportPath = outputs['report-path'];
+  const reportText = reportPath ? readFileSync(reportPath, 'utf8') : '{"stages":[]}';
+  let post: StepResult | undefined;
+  if (options.post) {
+    const postWork = join(work, 'post');
+    mkdirSync(postWork);
+    const stateEnv = Object.fromEntries(
+      Object.entries(state).map(([name, value]) => [`STATE_${name}`, value]),
+    );
+    const postEnv = runnerEnv(postWork, withInputs, { ...options.env, ...stateEnv });
+    post = await runStep(postEnv, postWork, { timeoutMs: options.timeoutMs });
+  }
+  // Like a runner's temp folder, the work folder ends with the job.
+  rmSync(work, { recursive: true, force: true });
+  return {
+    ...main,
+    outputs,
+    report: JSON.parse(reportText) as RunnerResult['report'],
+    reportText,
+    state,
+    ...(post && { post }),
+  };
+}
+
+// On cancel the runner sends SIGINT, SIGTERM 7.5 s later, and kills the tree 2.5 s after that.
+const SIGTERM_AFTER_MS = 7500;
+const SIGKILL_AFTER_MS = 2500;
+
+async function runStep(
+  env: Record<string, string>,
+  work: string,
+  options: {
+    timeoutMs?: number;
+    onStdout?: (text: string) => void;
+    cancelWhen?: RegExp;
+    killWhen?: RegExp;
+  },
+): Promise<StepResult & { stdout: string }> {
   const child = spawn(process.execPath, [distEntry], { env, cwd: work });
   let stdout = '';
   let stderr = '';
+  const timers: NodeJS.Timeout[] = [];
+  let cancelled = false;
+  let killed = false;
   child.stdout.on('data', (d: Buffer) => {
     stdout += d.toString();
     options.onStdout?.(d.toString());
+    if (options.cancelWhen && !cancelled && options.cancelWhen.test(stdout)) {
+      cancelled = true;
+      child.kill('SIGINT');
+      timers.push(setTimeout(() => child.kill('SIGTERM'), SIGTERM_AFTER_MS));
+      timers.push(setTimeout(() => child.kill('SIGKILL'), SIGTERM_AFTER_MS + SIGKILL_AFTER_MS));
+    }
+    if (options.killWhen && !killed && options.killWhen.test(stdout)) {
+      killed = true;
+      child.kill('SIGKILL');
+    }
   });
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000);
+  timers.push(setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000));
   const exitCode = await new Promise<number>((resolve) =>
     child.on('close', (code) => resolve(code ?? -1)),
   );
-  clearTimeout(timer);
-
-  const outputs = parseCommandFile(readFileSync(files.GITHUB_OUTPUT, 'utf8'));
-  const reportPath = outputs['report-path'];
-  const reportText = reportPath ? readFileSync(reportPath, 'utf8') : '{"stages":[]}';
-  const summary = readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8');
-  // Like a runner's temp folder, the work folder ends with the job.
-  rmSync(work, { recursive: true, force: true });
+  for (const timer of timers) clearTimeout(timer);
   return {
     exitCode,
     stdout,
@@ -108,10 +168,7 @@ export async function runAction(
       .filter((line) => !line.startsWith('::add-mask::'))
       .join('\n'),
     stderr,
-    outputs,
-    summary,
-    report: JSON.parse(reportText) as RunnerResult['report'],
-    reportText,
+    summary: readFileSync(env.GITHUB_STEP_SUMMARY!, 'utf8'),
   };
 }
 

@@ -23,6 +23,7 @@ export async function withGateRun<T>(
   record: DecisionRecord,
   ca: string | undefined,
   fn: (run: GateRun) => Promise<T>,
+  signal?: AbortSignal,
 ): Promise<T> {
   const http = createHttpClient({
     headers: inputs.headers,
@@ -31,7 +32,7 @@ export async function withGateRun<T>(
     ca,
   });
   try {
-    return await fn({ http, inputs, record });
+    return await fn({ http, inputs, record, ...(signal && { signal }) });
   } finally {
     await http.close();
   }

@@ -1,4 +1,5 @@
 import * as core from '@actions/core';
+import { cancelledBy } from './cancel.ts';
 import { formatDuration } from './duration.ts';
 import { describeProbe, type HttpClient, type Probe } from './http.ts';
 import { pollUntil } from './poll.ts';
@@ -42,6 +43,8 @@ export async function waitUntilReady(
   // An attempt that the deadline cut shorter than request-timeout and that timed out says only
   // that time ran out; the attempt before it is what the user needs to read.
   const failed = (probe: Probe, path: string, timeoutMs: number) => {
+    // A probe cut by the job's cancellation says nothing about the app.
+    if (options.signal?.aborted) return { done: false as const, reason: lastReason ?? '' };
     const reason = `${path} answered ${describeProbe(probe)}`;
     const cutShort = probe.timedOut === true && timeoutMs < options.requestTimeoutMs;
     if (!cutShort || lastReason === undefined) lastReason = reason;
@@ -87,6 +90,12 @@ export async function waitUntilReady(
   );
   if (result.ok)
     return { version: result.value, attempts: result.attempts, elapsedMs: result.elapsedMs };
+  const cancelled = cancelledBy(options.signal);
+  if (cancelled)
+    throw new GateFailure(
+      `${cancelled} while waiting for ${baseUrl}${lastReason ? ` (${lastReason})` : ''}`,
+      { evidence: { attempts: result.attempts, cancelled: true, lastReason } },
+    );
   throw new GateFailure(
     `${baseUrl} was not ready within ${formatDuration(options.timeoutMs)}: ${result.reason}`,
     {

@@ -1,4 +1,5 @@
 import * as core from '@actions/core';
+import { onCancel } from './cancel.ts';
 import { describeError } from './errors.ts';
 import { run } from './main.ts';
 
@@ -9,4 +10,4 @@ process.on('unhandledRejection', (reason) => {
   if (reason instanceof Error && reason.stack) core.debug(reason.stack);
 });
 
-await run();
+await run({ signal: onCancel() });

@@ -22,11 +22,15 @@ export function readRawInputs(env: NodeJS.ProcessEnv = process.env): Partial<Raw
   return raw;
 }
 
-async function runMode(inputs: Inputs, record: DecisionRecord): Promise<ModeOutcome> {
+async function runMode(
+  inputs: Inputs,
+  record: DecisionRecord,
+  signal: AbortSignal | undefined,
+): Promise<ModeOutcome> {
   const { mode } = inputs;
-  if (mode === 'verify') return withGateRun(inputs, record, undefined, verify);
+  if (mode === 'verify') return withGateRun(inputs, record, undefined, verify, signal);
   const { runAzureMode } = await import('./modes/azure-modes.ts');
-  return runAzureMode(inputs, record, mode);
+  return runAzureMode(inputs, record, mode, signal);
 }
 
 /** The results that end the step green. A release that had to roll back did not ship. */
@@ -35,7 +39,18 @@ function succeeded(mode: Mode, result: Result): boolean {
   return result === 'passed' || result === 'promoted' || result === 'cleaned';
 }
 
-export async function run(): Promise<void> {
+export interface RunOptions {
+  /** Aborts when the job is cancelled (index.ts wires it to the runner's signals). */
+  signal?: AbortSignal;
+}
+
+export async function run(options: RunOptions = {}): Promise<void> {
+  // One entry for both steps: the post step finds the state the main step saved.
+  if (core.getState('isPost') === 'true') {
+    const { post } = await import('./post.ts');
+    return post();
+  }
+  core.saveState('isPost', 'true');
   let inputs: Inputs;
   try {
     inputs = parseInputs(readRawInputs());
@@ -57,7 +72,7 @@ export async function run(): Promise<void> {
     inputs.reportPath ?? join(process.env.RUNNER_TEMP ?? tmpdir(), 'slot-release-report.json');
   let outcome: ModeOutcome;
   try {
-    outcome = await runMode(inputs, record);
+    outcome = await runMode(inputs, record, options.signal);
   } catch (error) {
     outcome = failure(error, record);
     if (!(error instanceof SlotReleaseError)) {

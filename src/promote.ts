@@ -1,12 +1,15 @@
 import type { SlotInfo } from './azure/app-service.ts';
+import { cancelledBy } from './cancel.ts';
+import { SlotReleaseError } from './errors.ts';
 import { runGates } from './gates.ts';
 import { currentVersion } from './health.ts';
 import { rollbackCommand, type AzureRun } from './modes/azure.ts';
 import type { ModeOutcome } from './modes/outcome.ts';
+import { clearPendingSwap, savePendingSwap } from './pending-swap.ts';
 import { settingsStage } from './settings.ts';
 import { stage } from './stage.ts';
 import { swapBackAndVerify, swapStage } from './swap.ts';
-import { watchStage } from './watch.ts';
+import { watchStage, type Regression } from './watch.ts';
 
 /**
  * From a slot that passed its gates to production, and back if production regresses:
@@ -31,11 +34,17 @@ export async function promote(
   await settingsStage(run, slot.name, target.name);
   if (inputs.swapWithPreview) await previewStage(run, slot, target, version);
 
+  const cancelled = cancelledBy(run.signal);
+  if (cancelled)
+    throw new SlotReleaseError(`${cancelled} before the swap; ${target.name} is untouched`);
+  // From here until production is judged, the post step can finish the job if this one dies.
+  savePendingSwap({ slot: slot.name, target: target.name, previous, deployed: version });
   await swapStage(run, slot.name, target.name);
   record.rollbackCommand = rollbackCommand(run, slot.name, target.name);
 
   const regression = await watchStage(run, target.hostUrl, version);
   if (!regression) {
+    clearPendingSwap();
     const watched = inputs.watchMs > 0;
     if (watched) record.versions.production = version;
     return {
@@ -43,7 +52,7 @@ export async function promote(
       verdict: `${target.name} serves ${version ?? 'the new build'}${previous ? ` (was ${previous})` : ''}; every gate passed${watched ? ` and ${target.name} held` : `; ${target.name} was not watched (watch: 0)`}`,
     };
   }
-  return swapBack(run, slot, target, previous, regression.reason);
+  return swapBack(run, slot, target, previous, regression);
 }
 
 /** Swap with preview: apply the target's settings to the slot, gate again, then go on or reset. */
@@ -86,19 +95,26 @@ async function swapBack(
   slot: SlotInfo,
   target: SlotInfo,
   previous: string | undefined,
-  reason: string,
+  regression: Regression,
 ): Promise<ModeOutcome> {
+  const why = regression.cancelled
+    ? `${regression.reason} before ${target.name} was proven`
+    : `${target.name} regressed after the swap (${regression.reason})`;
+  // After a cancel the swap back and its check must not be cut by the same signal.
   const restored = await swapBackAndVerify(
-    run,
+    { ...run, signal: undefined },
     slot,
     target,
     previous,
-    `${target.name} regressed after the swap (${reason})`,
+    why,
   );
+  clearPendingSwap();
   run.record.versions.production = restored;
   return {
     result: 'rolled-back',
-    verdict: `${target.name} regressed after the swap (${reason}); swapped back, ${target.name} serves ${restored ?? previous ?? 'the previous build'} again`,
-    hint: 'Fix the regression, then release again; the decision record has the failing round.',
+    verdict: `${why}; swapped back, ${target.name} serves ${restored ?? previous ?? 'the previous build'} again`,
+    hint: regression.cancelled
+      ? 'Run the release again when it can finish its watch.'
+      : 'Fix the regression, then release again; the decision record has the failing round.',
   };
 }

@@ -6,6 +6,7 @@ import { waitUntilReady } from './health.ts';
 import type { AzureRun } from './modes/azure.ts';
 import { runSmoke } from './smoke.ts';
 import { GateFailure, skipStage, stage } from './stage.ts';
+import { cancelledBy } from './cancel.ts';
 import { realClock, type Clock } from './clock.ts';
 
 // A watch round measures a small burst, so the budget is judged on a sample a few seconds long.
@@ -14,12 +15,15 @@ const WATCH_SAMPLE = 20;
 export interface Regression {
   round: number;
   reason: string;
+  /** The job was cancelled before production was proven: not a regression, undone the same way. */
+  cancelled?: boolean;
 }
 
 /**
  * Watches production after the swap for `watch`, one round every `watch-interval`: health
  * (and that it still serves the new build), the agent smoke, and a burst against the budget.
- * Returns the first regression, or undefined when production held for the whole window.
+ * Returns the first regression, or undefined when production held for the whole window. A
+ * cancelled job ends the watch the same way: production has not been proven, so it goes back.
  */
 export async function watchStage(
   run: AzureRun,
@@ -37,11 +41,20 @@ export async function watchStage(
   await stage(run.record, name, async () => {
     const deadline = clock.now() + inputs.watchMs;
     let round = 0;
+    const stopIfCancelled = () => {
+      const cancelled = cancelledBy(run.signal);
+      if (!cancelled) return;
+      regression = { round, reason: cancelled, cancelled: true };
+      throw new GateFailure(`watch stopped in round ${round}: ${cancelled}`, {
+        evidence: { round, cancelled: true },
+      });
+    };
     do {
       round++;
       try {
         await watchRound(run, productionUrl, version);
       } catch (error) {
+        stopIfCancelled();
         regression = { round, reason: describeError(error) };
         throw new GateFailure(
           `production regressed in watch round ${round}: ${regression.reason}`,
@@ -54,11 +67,15 @@ export async function watchStage(
           },
         );
       }
+      stopIfCancelled();
       const left = deadline - clock.now();
       core.info(
         `  round ${round} held; ${left > 0 ? `${formatDuration(left)} left` : 'window over'}`,
       );
-      if (left > 0) await clock.sleep(Math.min(inputs.watchIntervalMs, left), run.signal);
+      if (left > 0)
+        await clock
+          .sleep(Math.min(inputs.watchIntervalMs, left), run.signal)
+          .catch(stopIfCancelled);
     } while (clock.now() < deadline);
     return {
       value: undefined,

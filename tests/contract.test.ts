@@ -15,7 +15,13 @@ const action = parse(readFileSync(`${root}action.yml`, 'utf8')) as {
 
 describe('action.yml', () => {
   it('runs the bundle on node24', () => {
-    expect(action.runs).toEqual({ using: 'node24', main: 'dist/index.js' });
+    expect(action.runs).toEqual({
+      using: 'node24',
+      main: 'dist/index.js',
+      // The same entry: it knows it is the post step from the state the main step saved.
+      post: 'dist/index.js',
+      'post-if': 'always()',
+    });
   });
 
   it('declares exactly the inputs the code reads, with the same defaults', () => {

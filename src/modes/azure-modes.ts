@@ -23,10 +23,15 @@ export async function runAzureMode(
   inputs: Inputs,
   record: DecisionRecord,
   mode: Exclude<Mode, 'verify'>,
+  signal?: AbortSignal,
 ): Promise<ModeOutcome> {
   const cloud = await resolveCloud(inputs.cloud);
   // A custom cloud (the emulator) brings its own CA: the slot hosts need it as much as ARM.
-  return withGateRun(inputs, record, cloud.ca, (run) =>
-    AZURE_MODES[mode](connectAzure(run, cloud)),
+  return withGateRun(
+    inputs,
+    record,
+    cloud.ca,
+    (run) => AZURE_MODES[mode](connectAzure(run, cloud)),
+    signal,
   );
 }

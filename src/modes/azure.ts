@@ -31,7 +31,8 @@ export function connectAzure(run: GateRun, cloud: Cloud): AzureRun {
     subscriptionId: inputs.subscriptionId!,
     resourceGroup: inputs.resourceGroup!,
     appName: inputs.appName!,
-    signal: run.signal,
+    // No cancel signal here: after a cancel, the swap back is the one thing that must finish.
+    // Each ARM request is bounded by its own timeout instead.
     setSecret: addSecret,
   });
   run.record.target = {
