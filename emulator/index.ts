@@ -122,7 +122,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const tls = await makeTlsMaterial();
   const tenantId = options.tenantId ?? randomUUID();
   const clientId = options.clientId ?? randomUUID();
-  const clientSecret = options.clientSecret ?? randomBytes(18).toString('base64url');
+  // A letter first: a secret that starts with '-' reads as an option to `az login -p`.
+  const clientSecret = options.clientSecret ?? `s${randomBytes(18).toString('base64url')}`;
   const specs: AppSpec[] = options.apps?.length ? options.apps : [{ name: 'app-demo' }];
   const defaultSub = randomUUID();
   const servers = new Set<Server>();

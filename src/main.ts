@@ -7,6 +7,7 @@ import { withGateRun } from './gates.ts';
 import { INPUT_NAMES, parseInputs, type Inputs, type Mode, type RawInputs } from './inputs.ts';
 import type { ModeOutcome } from './modes/outcome.ts';
 import { verify } from './modes/verify.ts';
+import { readPendingSwap } from './pending-swap.ts';
 import { createRecord, writeRecord, type DecisionRecord, type Result } from './record.ts';
 import { addSecret } from './secrets.ts';
 import { GateFailure } from './stage.ts';
@@ -47,8 +48,10 @@ export interface RunOptions {
 export async function run(options: RunOptions = {}): Promise<void> {
   // One entry for both steps: the post step finds the state the main step saved.
   if (core.getState('isPost') === 'true') {
-    const { post } = await import('./post.ts');
-    return post();
+    // Usually nothing is pending, and then the post step loads no Azure code at all.
+    const pending = readPendingSwap();
+    if (pending) await (await import('./post.ts')).post(pending);
+    return;
   }
   core.saveState('isPost', 'true');
   let inputs: Inputs;

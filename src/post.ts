@@ -7,7 +7,7 @@ import { currentVersion } from './health.ts';
 import { parseInputs } from './inputs.ts';
 import { readRawInputs } from './main.ts';
 import { connectAzure, rollbackCommand, type AzureRun } from './modes/azure.ts';
-import { readPendingSwap, type PendingSwap } from './pending-swap.ts';
+import type { PendingSwap } from './pending-swap.ts';
 import { createRecord } from './record.ts';
 import { swapBackAndVerify } from './swap.ts';
 
@@ -17,9 +17,7 @@ import { swapBackAndVerify } from './swap.ts';
  * killed it ten seconds after a cancel, or the job hit its timeout), production may serve a
  * build that never finished its watch. Put the previous build back, or say exactly what to do.
  */
-export async function post(): Promise<void> {
-  const pending = readPendingSwap();
-  if (!pending) return;
+export async function post(pending: PendingSwap): Promise<void> {
   core.warning(
     `The release swapped ${pending.slot} into ${pending.target} and ended before ${pending.target} was proven.`,
   );

@@ -4,6 +4,7 @@
 // serve. Skipped (with the reason in its title) when `az` is not on PATH; .ci/run installs it.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { accessSync, constants } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -68,6 +69,8 @@ function run(args: string[]): Promise<{ stdout: string; stderr: string }> {
 suite(title, () => {
   beforeAll(async () => {
     emu = await startTestEmulator({
+      // Real secrets may start with '-', which az reads as an option unless given with '='.
+      clientSecret: `-${randomBytes(12).toString('base64url')}`,
       apps: [
         {
           name: app,
@@ -111,8 +114,8 @@ suite(title, () => {
       '--service-principal',
       '-u',
       clientId,
-      '-p',
-      clientSecret,
+      // The `=` form, as az's own help advises: a secret may start with '-'.
+      `--password=${clientSecret}`,
       '--tenant',
       tenantId,
       '-o',
