@@ -18,8 +18,8 @@ import { swapBackAndVerify } from './swap.ts';
  * build that never finished its watch. Put the previous build back, or say exactly what to do.
  */
 export async function post(pending: PendingSwap): Promise<void> {
-  core.warning(
-    `The release swapped ${pending.slot} into ${pending.target} and ended before ${pending.target} was proven.`,
+  core.info(
+    `The release started swapping ${pending.slot} into ${pending.target} and ended before ${pending.target} was judged: checking which build it serves.`,
   );
   try {
     // The main step parsed these same inputs, so they are valid.

@@ -1,13 +1,12 @@
 import type { SlotInfo } from './azure/app-service.ts';
 import { cancelledBy } from './cancel.ts';
-import { SlotReleaseError } from './errors.ts';
 import { runGates } from './gates.ts';
 import { currentVersion } from './health.ts';
 import { rollbackCommand, type AzureRun } from './modes/azure.ts';
 import type { ModeOutcome } from './modes/outcome.ts';
 import { clearPendingSwap, savePendingSwap } from './pending-swap.ts';
 import { settingsStage } from './settings.ts';
-import { stage } from './stage.ts';
+import { GateFailure, stage } from './stage.ts';
 import { swapBackAndVerify, swapStage } from './swap.ts';
 import { watchStage, type Regression } from './watch.ts';
 
@@ -35,8 +34,8 @@ export async function promote(
   if (inputs.swapWithPreview) await previewStage(run, slot, target, version);
 
   const cancelled = cancelledBy(run.signal);
-  if (cancelled)
-    throw new SlotReleaseError(`${cancelled} before the swap; ${target.name} is untouched`);
+  // Like a gate that says no: the release stops before the swap, production untouched.
+  if (cancelled) throw new GateFailure(`${cancelled} before the swap`);
   // From here until production is judged, the post step can finish the job if this one dies.
   savePendingSwap({ slot: slot.name, target: target.name, previous, deployed: version });
   await swapStage(run, slot.name, target.name);

@@ -49,6 +49,7 @@ async function release(
   version: string,
   extra: Record<string, string> = {},
   env: Record<string, string> = {},
+  runner: { post?: boolean } = {},
 ) {
   const r = await runAction(
     azureInputs(emu, {
@@ -57,7 +58,7 @@ async function release(
       'expected-version': version,
       ...extra,
     }),
-    { env: { ...oidcEnv(emu), ...env } },
+    { env: { ...oidcEnv(emu), ...env }, ...runner },
   );
   runs.push(r);
   return r;
@@ -235,10 +236,15 @@ describe('release: regression after the swap', () => {
 describe('release: Azure misbehaves', () => {
   it('a swap that fails in phase 1 leaves production on the previous build', async () => {
     emu.faults.failNextSwap({ phase: 1 });
-    const r = await release('v5');
+    const r = await release('v5', {}, {}, { post: true });
     expect(r.outputs.result).toBe('failed');
     expect(r.report.verdict).toMatch(/swap/i);
     expect((await serving()).production).toBe('v3');
+    // The swap had started, so the post step looks, finds the previous build, and leaves it.
+    expect(r.post!.exitCode).toBe(0);
+    expect(r.post!.log).toContain(
+      'production serves v3, the build from before the release: nothing to undo.',
+    );
   });
 
   it('429 and 500 bursts within the retry budget: still promoted', async () => {
