@@ -120,6 +120,40 @@ describe('deployZip', () => {
     expect(result.deploymentId).toBe('abc');
   });
 
+  it("follows Kudu's absolute Location when there is no deployment id", async () => {
+    let base = '';
+    const kudu = await fakeKudu({
+      'POST /api/publish': () => ({
+        status: 202,
+        headers: {
+          location: `${base}/api/deployments/latest?deployer=slot-release&time=2026-11-25_10-00-00Z`,
+        },
+      }),
+      'GET /api/deployments/latest': (n, req) => {
+        expect(req.url).toContain('deployer=slot-release');
+        return n === 1 ? { status: 202, body: running(1) } : { status: 200, body: success };
+      },
+    });
+    base = kudu.url;
+    const result = await deployTo(kudu.url);
+    expect(result.deploymentId).toBe('dep1');
+  });
+
+  it('without any header, waits on the latest deployment', async () => {
+    const kudu = await fakeKudu({
+      'POST /api/publish': () => ({ status: 202 }),
+      'GET /api/deployments/latest': (n) =>
+        n === 1 ? { status: 202, body: running(1) } : { status: 200, body: success },
+    });
+    const result = await deployTo(kudu.url);
+    expect(result.deploymentId).toBe('dep1');
+    expect(kudu.seen.map((s) => s.key)).toEqual([
+      'POST /api/publish',
+      'GET /api/deployments/latest',
+      'GET /api/deployments/latest',
+    ]);
+  });
+
   it('refuses with a clear error when a deployment is already running (409)', async () => {
     const kudu = await fakeKudu({
       'POST /api/publish': () => ({
