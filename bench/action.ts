@@ -68,6 +68,7 @@ async function coldStart({ quick, signal }: BenchOptions): Promise<Row[]> {
     const bare: number[] = [];
     const action: number[] = [];
     const load: number[] = [];
+    const post: number[] = [];
     for (let i = 0; i < WARMUPS + runs; i++) {
       signal?.throwIfAborted();
       const env = runnerEnv(work, inputs);
@@ -78,9 +79,17 @@ async function coldStart({ quick, signal }: BenchOptions): Promise<Row[]> {
         throw new Error(
           `dist/index.js (verify) exited ${a.exitCode}:\n${tail(a.stdout + a.stderr)}`,
         );
+      // The post step of a job where the release finished: it runs in every job that uses us.
+      const p = await timeProcess(process.execPath, [distEntry], {
+        env: { ...env, STATE_isPost: 'true', 'STATE_pending-swap': '' },
+        cwd: work,
+      });
+      if (p.exitCode !== 0)
+        throw new Error(`dist/index.js (post) exited ${p.exitCode}:\n${tail(p.stdout + p.stderr)}`);
       if (i < WARMUPS) continue;
       bare.push(b.wallMs);
       action.push(a.wallMs);
+      post.push(p.wallMs);
       const record = JSON.parse(await readFile(inputs['report-path'], 'utf8')) as {
         startedAt: string;
       };
@@ -107,6 +116,16 @@ async function coldStart({ quick, signal }: BenchOptions): Promise<Row[]> {
           note: `loading the ${(startupBytes() / 1e6).toFixed(1)} MB that verify mode imports (dist/index.js and its static chunks; the Azure modes load later); to the decision record's startedAt (ms resolution)`,
         },
         { name: 'action cold start', value: median(action) },
+      ),
+      compared(
+        {
+          group: GROUP,
+          name: 'post step, nothing pending (median)',
+          value: median(post),
+          unit: 'ms',
+          note: 'what every job pays after the main step: index and state check, no Azure code loaded',
+        },
+        { name: 'node -e 0', value: median(bare) },
       ),
     ];
     if (!canMeasureRss()) {
