@@ -17,6 +17,8 @@ export const agentResponse = z.object({
     tool_calls: z.number().int().nonnegative().optional(),
   }),
   correlation_id: z.string().optional(),
+  /** Set by an agent that ended the run early (step cap, deadline, planner failure). */
+  stopped: z.string().optional(),
 });
 export type AgentResponse = z.infer<typeof agentResponse>;
 
@@ -111,6 +113,10 @@ export async function runSmoke(
 export function checkGuardrails(response: AgentResponse, options: SmokeOptions): string[] {
   const out: string[] = [];
   const { expect } = options;
+  // A smoke question is small: an agent that could not finish it is not healthy, whatever it
+  // managed to answer (an LLM planner without access on the slot answers from tools alone).
+  if (response.stopped)
+    out.push(`stopped before finishing (stopped: ${JSON.stringify(response.stopped)})`);
   if (expect) {
     const matches =
       expect.kind === 'substring'

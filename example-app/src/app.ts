@@ -190,6 +190,8 @@ export function createApp(deps: AppDeps): AppHandle {
       elapsed_ms: elapsedMs,
       usage,
       correlation_id: correlationId,
+      // A partial answer is still an answer for a user, but a gate must see it for what it is.
+      ...(result.stopped ? { stopped: result.stopped } : {}),
     });
   }
 

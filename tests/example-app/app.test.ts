@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import express from 'express';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
+import { AgentRunResponse } from '../../example-app/src/http/contract.ts';
 import { createLogger } from '../../example-app/src/logger.ts';
 import { mcpRouter } from '../../example-app/src/mcp/http.ts';
 import { buildMcpServer } from '../../example-app/src/mcp/server.ts';
@@ -299,6 +300,7 @@ describe('bounds of the agent', () => {
       expect(res.body.steps).toEqual([{ tool: 'http_get', ok: false, ms: expect.any(Number) }]);
       expect(res.body.answer).toContain('deadline reached');
       expect(res.body.answer).toContain('(Stopped at the 300 ms deadline.)');
+      expect(res.body.stopped).toBe('deadline');
       // Bounded by the deadline, far below the 1.5 s the upstream needs.
       expect(res.body.elapsed_ms).toBeGreaterThanOrEqual(290);
       expect(res.body.elapsed_ms).toBeLessThan(1500);
@@ -319,6 +321,9 @@ describe('bounds of the agent', () => {
       expect(res.body.answer).toBe(
         '1+1 = 2. 2+2 = 4. (Stopped at max_steps=2; 2 more tool call(s) were planned.)',
       );
+      // The partial answer says so in the contract too, so a smoke gate can refuse it.
+      expect(res.body.stopped).toBe('max_steps');
+      expect(AgentRunResponse.safeParse(res.body).success).toBe(true);
     } finally {
       await app.close();
     }

@@ -170,6 +170,19 @@ describe('verify: each failure is caught and explained', () => {
     expect(said.failed[0]).toContain('used 5000 model tokens, more than max-tokens 1000');
   });
 
+  it('an agent that stopped before finishing fails the smoke, whatever it answered', async () => {
+    const partial = {
+      answer: 'pong (The planner failed; answering from tool results.)',
+      steps: [],
+      elapsed_ms: 4,
+      usage: { model_tokens: 0, tool_calls: 0 },
+      stopped: 'planner_error',
+    };
+    const { said, report } = await verify({ agent: () => [200, partial] });
+    expect(said.failed[0]).toContain('smoke stopped before finishing (stopped: "planner_error")');
+    expect(report.stages.map((s) => s.status)).toEqual(['passed', 'failed']);
+  });
+
   it('guardrail fails closed when the field it needs is missing', async () => {
     const noUsage = { answer: 'pong', steps: [], elapsed_ms: 1, usage: {} };
     const { said } = await verify({ agent: () => [200, noUsage] }, { 'max-tokens': '1000' });

@@ -21,6 +21,8 @@ export const AgentRunResponse = z.strictObject({
     tool_calls: z.number().int().nonnegative(),
   }),
   correlation_id: z.string().min(1),
+  /** Present when the run ended before the agent finished: the answer is partial. */
+  stopped: z.enum(['max_steps', 'deadline', 'planner_error']).optional(),
 });
 
 /** GET /healthz answer. */
