@@ -16,8 +16,8 @@ import { handleOperation, startSwapOperation } from './lro.ts';
 import { accessTokenProblem } from './entra.ts';
 import { armError, bearerToken, readJson, sendJson, sendText } from './http.ts';
 import type { Req, Res } from './http.ts';
-import { PRODUCTION, hostOf, siteId, slotId, splitSettings } from './model.ts';
-import type { Site, Slot } from './model.ts';
+import { PRODUCTION, configOf, hostOf, siteId, slotId, splitConfig } from './model.ts';
+import type { ConnectionString, Site, Slot } from './model.ts';
 import { assertWritable, findSite, findSlot, isArmFailure, restartSlot } from './slots.ts';
 import { resetPreview, swapSlots } from './swap.ts';
 
@@ -34,6 +34,30 @@ function settingsBody(body: unknown): Record<string, string> | undefined {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(props)) if (v !== null && v !== undefined) out[k] = String(v);
   return out;
+}
+
+/** `{ properties: { NAME: { value, type } } }` → the slot's connection strings, or undefined. */
+function connectionStringsBody(body: unknown): Record<string, ConnectionString> | undefined {
+  const props = (body as { properties?: unknown } | undefined)?.properties;
+  if (!props || typeof props !== 'object' || Array.isArray(props)) return undefined;
+  const out: Record<string, ConnectionString> = {};
+  for (const [name, pair] of Object.entries(props)) {
+    if (!pair || typeof pair !== 'object') return undefined;
+    const { value, type } = pair as { value?: unknown; type?: unknown };
+    if (typeof type !== 'string') return undefined;
+    out[name] = { value: value === null || value === undefined ? '' : String(value), type };
+  }
+  return out;
+}
+
+function connectionStringsJson(site: Site, slot: Slot) {
+  return {
+    id: `${slotId(site, slot)}/config/connectionstrings`,
+    name: 'connectionstrings',
+    type: 'Microsoft.Web/sites/config',
+    location: site.location,
+    properties: structuredClone(slot.connectionStrings),
+  };
 }
 
 function targetSlotOf(body: unknown): string | undefined {
@@ -187,12 +211,21 @@ async function siteRoute(
       return sendJson(res, 200, settingsJson(site, slot));
     }
     case 'POST /config/connectionstrings/list':
-      return sendJson(res, 200, {
-        id: `${slotId(site, slot)}/config/connectionstrings`,
-        name: 'connectionstrings',
-        type: 'Microsoft.Web/sites/config',
-        properties: {},
-      });
+      return sendJson(res, 200, connectionStringsJson(site, slot));
+    case 'PUT /config/connectionstrings': {
+      const strings = connectionStringsBody(body);
+      if (!strings)
+        return armError(
+          res,
+          400,
+          'BadRequest',
+          "Body must be { properties: { NAME: { value: '…', type: 'Custom' } } }.",
+        );
+      assertWritable(site, slot);
+      slot.connectionStrings = strings;
+      await restartSlot(ctx, site, slot);
+      return sendJson(res, 200, connectionStringsJson(site, slot));
+    }
     case 'GET /config/web':
       return sendJson(res, 200, configJson(site, slot));
     case 'PATCH /config/web':
@@ -259,19 +292,26 @@ async function siteRoute(
     case 'POST /slotsdiffs': {
       const targetSlot = findSlot(site, targetSlotOf(body)?.toLowerCase());
       if (!targetSlot) return notFoundSlot();
-      const mine = splitSettings(site, slot.appSettings).moving;
-      const theirs = splitSettings(site, targetSlot.appSettings).moving;
-      const names = [...new Set([...Object.keys(mine), ...Object.keys(theirs)])].filter(
-        (n) => mine[n] !== theirs[n],
-      );
+      const mine = splitConfig(site, configOf(slot)).moving;
+      const theirs = splitConfig(site, configOf(targetSlot)).moving;
+      const differing = <T>(a: Record<string, T>, b: Record<string, T>) =>
+        [...new Set([...Object.keys(a), ...Object.keys(b)])].filter(
+          (n) => JSON.stringify(a[n]) !== JSON.stringify(b[n]),
+        );
+      const diffs = [
+        ...differing(mine.appSettings, theirs.appSettings).map((n) => [n, 'AppSetting'] as const),
+        ...differing(mine.connectionStrings, theirs.connectionStrings).map(
+          (n) => [n, 'ConnectionString'] as const,
+        ),
+      ];
       return sendJson(res, 200, {
-        value: names.map((n) => ({
+        value: diffs.map(([n, settingType]) => ({
           id: n,
           name: n,
           type: 'Microsoft.Web/sites/slots/slotsdiffs',
           properties: {
             type: 'General',
-            settingType: 'AppSetting',
+            settingType,
             diffRule: 'SettingsWillBeModifiedInDestination',
             settingName: n,
             valueInCurrentSlot: '<hidden>',

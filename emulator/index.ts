@@ -20,7 +20,7 @@ import type { Req, Res } from './http.ts';
 import { makeSigner } from './jwt.ts';
 import { handleFront } from './front.ts';
 import { handleKudu, releaseStuckDeployments } from './kudu.ts';
-import { PRODUCTION, hostOf, splitSettings } from './model.ts';
+import { PRODUCTION, configOf, hostOf, splitConfig, splitSettings } from './model.ts';
 import type { Site, Slot } from './model.ts';
 import { createRuntime, killAllChildrenNow } from './runtime.ts';
 import { resolveSlot, restartSlot } from './slots.ts';
@@ -39,6 +39,10 @@ export type AppSpec = {
   appSettings?: Record<string, Record<string, string>>;
   /** Slot-sticky app setting names (slotConfigNames.appSettingNames). */
   slotSettingNames?: string[];
+  /** Initial connection strings per slot name, as ARM carries them ({ value, type }). */
+  connectionStrings?: Record<string, Record<string, { value: string; type: string }>>;
+  /** Slot-sticky connection string names (slotConfigNames.connectionStringNames). */
+  slotConnectionStringNames?: string[];
   location?: string;
 };
 
@@ -216,6 +220,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const slot: Slot = {
       name,
       appSettings: clone ? { ...splitSettings(site, clone.appSettings).moving } : {},
+      connectionStrings: clone ? splitConfig(site, configOf(clone)).moving.connectionStrings : {},
       siteConfig: clone
         ? structuredClone({ ...clone.siteConfig, experiments: { rampUpRules: [] } })
         : {},
@@ -289,7 +294,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         slots: new Map(),
         slotConfigNames: {
           appSettingNames: [...(spec.slotSettingNames ?? [])],
-          connectionStringNames: [],
+          connectionStringNames: [...(spec.slotConnectionStringNames ?? [])],
         },
         lastSwap: null,
         busy: null,
@@ -299,6 +304,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       for (const name of [PRODUCTION, ...(spec.slots ?? ['staging'])]) {
         const slot = await createSlot(site, name.toLowerCase());
         slot.appSettings = { ...(spec.appSettings?.[name] ?? {}) };
+        slot.connectionStrings = structuredClone(spec.connectionStrings?.[name] ?? {});
       }
     }
 

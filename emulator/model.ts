@@ -21,10 +21,20 @@ export type Deployment = {
   log: LogEntry[];
 };
 
+/** A connection string as ARM carries it (ConnStringValueTypePair). */
+export type ConnectionString = { value: string; type: string };
+
+/** What a swap moves or keeps: app settings and connection strings, each sticky or not. */
+export type SlotConfig = {
+  appSettings: Record<string, string>;
+  connectionStrings: Record<string, ConnectionString>;
+};
+
 export type Slot = {
   /** 'production' for the site itself. */
   name: string;
   appSettings: Record<string, string>;
+  connectionStrings: Record<string, ConnectionString>;
   /** config/web properties that stay with the slot (healthCheckPath, experiments, …). */
   siteConfig: Record<string, unknown>;
   runtime: Runtime;
@@ -43,7 +53,7 @@ export type Slot = {
 export type Preview = {
   source: string;
   target: string;
-  sourceSettingsBefore: Record<string, string>;
+  sourceConfigBefore: SlotConfig;
 };
 
 export type Site = {
@@ -89,16 +99,82 @@ export function splitSettings(
   return { sticky, moving };
 }
 
+function isStickyConnectionString(site: Site, name: string): boolean {
+  return site.slotConfigNames.connectionStringNames.some(
+    (n) => n.toLowerCase() === name.toLowerCase(),
+  );
+}
+
+/** A copy of what the slot runs with, safe to keep across a swap. */
+export function configOf(slot: Slot): SlotConfig {
+  return structuredClone({
+    appSettings: slot.appSettings,
+    connectionStrings: slot.connectionStrings,
+  });
+}
+
+export function assignConfig(slot: Slot, config: SlotConfig): void {
+  slot.appSettings = { ...config.appSettings };
+  slot.connectionStrings = structuredClone(config.connectionStrings);
+}
+
+/** The part of a slot's configuration that stays with the slot, and the part that moves. */
+export function splitConfig(
+  site: Site,
+  config: SlotConfig,
+): { sticky: SlotConfig; moving: SlotConfig } {
+  const settings = splitSettings(site, config.appSettings);
+  const sticky: SlotConfig = { appSettings: settings.sticky, connectionStrings: {} };
+  const moving: SlotConfig = { appSettings: settings.moving, connectionStrings: {} };
+  for (const [k, v] of Object.entries(config.connectionStrings))
+    (isStickyConnectionString(site, k) ? sticky : moving).connectionStrings[k] = { ...v };
+  return { sticky, moving };
+}
+
+/** `moving` of one slot with `sticky` of another: what a slot runs with after a swap. */
+export function combineConfig(moving: SlotConfig, sticky: SlotConfig): SlotConfig {
+  return {
+    appSettings: { ...moving.appSettings, ...sticky.appSettings },
+    connectionStrings: { ...moving.connectionStrings, ...sticky.connectionStrings },
+  };
+}
+
+// The platform's environment variable prefix per connection string type; unknown types are
+// exposed as custom.
+const CONNECTION_STRING_PREFIX: Record<string, string> = {
+  sqlserver: 'SQLCONNSTR_',
+  sqlazure: 'SQLAZURECONNSTR_',
+  mysql: 'MYSQLCONNSTR_',
+  postgresql: 'POSTGRESQLCONNSTR_',
+  custom: 'CUSTOMCONNSTR_',
+  notificationhub: 'NOTIFICATIONHUBCONNSTR_',
+  servicebus: 'SERVICEBUSCONNSTR_',
+  eventhub: 'EVENTHUBCONNSTR_',
+  docdb: 'DOCDBCONNSTR_',
+  rediscache: 'REDISCACHECONNSTR_',
+  apihub: 'APIHUBCONNSTR_',
+};
+
+function connectionStringEnv(strings: Record<string, ConnectionString>): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [name, { value, type }] of Object.entries(strings)) {
+    const prefix = CONNECTION_STRING_PREFIX[type.toLowerCase()] ?? 'CUSTOMCONNSTR_';
+    env[`${prefix}${name}`] = value;
+  }
+  return env;
+}
+
 export function runtimeEnv(
   site: Site,
   slotName: string,
   base: Record<string, string>,
-  settings: Record<string, string>,
+  config: SlotConfig,
   hostName: string,
 ): Record<string, string> {
   return {
     ...base,
-    ...settings,
+    ...connectionStringEnv(config.connectionStrings),
+    ...config.appSettings,
     WEBSITE_SITE_NAME: site.name,
     WEBSITE_SLOT_NAME: slotName === PRODUCTION ? 'Production' : slotName,
     WEBSITE_HOSTNAME: hostName,

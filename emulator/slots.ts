@@ -1,7 +1,7 @@
 // Slot-level actions shared by ARM, Kudu, swap and the admin API.
 import type { Context } from './context.ts';
 import { PRODUCTION, hostOf, runtimeEnv } from './model.ts';
-import type { Site, Slot } from './model.ts';
+import { configOf, type Site, type Slot, type SlotConfig } from './model.ts';
 import { baseEnv } from './runtime.ts';
 
 /** An error that maps onto ARM's envelope. */
@@ -44,15 +44,15 @@ export function resolveSlot(
   return { site, slot: found };
 }
 
-export function envFor(site: Site, slotName: string, slot: Slot, settings: Record<string, string>) {
-  return runtimeEnv(site, slotName, baseEnv(), settings, hostOf(slot.appPort));
+export function envFor(site: Site, slotName: string, slot: Slot, config: SlotConfig) {
+  return runtimeEnv(site, slotName, baseEnv(), config, hostOf(slot.appPort));
 }
 
 /** Restarts what the slot serves with the slot's current settings (no-op when nothing is deployed). */
 export async function restartSlot(ctx: Context, site: Site, slot: Slot): Promise<void> {
   ctx.log(`restart ${site.name}/${slot.name}`);
   if (!slot.enabled) return slot.runtime.stop();
-  await slot.runtime.start(envFor(site, slot.name, slot, slot.appSettings));
+  await slot.runtime.start(envFor(site, slot.name, slot, configOf(slot)));
 }
 
 export function assertWritable(site: Site, slot: Slot | undefined): void {

@@ -2,8 +2,8 @@
 // and restarts it, warm-up must pass within a bound, then routing flips (runtimes trade places) and
 // the former target content gets the source's sticky settings. Preview stops after phase 1.
 import type { Context } from './context.ts';
-import { splitSettings } from './model.ts';
-import type { Site, Slot } from './model.ts';
+import { assignConfig, combineConfig, configOf, splitConfig } from './model.ts';
+import type { Site, Slot, SlotConfig } from './model.ts';
 import { armFailure, envFor, findSlot } from './slots.ts';
 
 function slotOrThrow(site: Site, name: string): Slot {
@@ -13,12 +13,12 @@ function slotOrThrow(site: Site, name: string): Slot {
   return slot;
 }
 
-/** Settings the source runs with while it is warmed up to become the target. */
-function phaseOneSettings(site: Site, source: Slot, target: Slot): Record<string, string> {
-  return {
-    ...splitSettings(site, source.appSettings).moving,
-    ...splitSettings(site, target.appSettings).sticky,
-  };
+/** What the source runs with while it is warmed up to become the target. */
+function phaseOneConfig(site: Site, source: Slot, target: Slot): SlotConfig {
+  return combineConfig(
+    splitConfig(site, configOf(source)).moving,
+    splitConfig(site, configOf(target)).sticky,
+  );
 }
 
 async function warmUp(ctx: Context, source: Slot): Promise<void> {
@@ -51,21 +51,16 @@ async function warmUp(ctx: Context, source: Slot): Promise<void> {
   );
 }
 
-async function revertSource(
-  ctx: Context,
-  site: Site,
-  source: Slot,
-  settings: Record<string, string>,
-) {
-  source.appSettings = settings;
-  await source.runtime.start(envFor(site, source.name, source, settings));
+async function revertSource(ctx: Context, site: Site, source: Slot, config: SlotConfig) {
+  assignConfig(source, config);
+  await source.runtime.start(envFor(site, source.name, source, config));
   ctx.log(`swap ${site.name}: reverted ${source.name}`);
 }
 
 async function phaseOne(ctx: Context, site: Site, source: Slot, target: Slot): Promise<void> {
-  const before = { ...source.appSettings };
-  const applied = phaseOneSettings(site, source, target);
-  source.appSettings = applied;
+  const before = configOf(source);
+  const applied = phaseOneConfig(site, source, target);
+  assignConfig(source, applied);
   await source.runtime.start(envFor(site, target.name, target, applied));
   try {
     if (ctx.faults.takeSwap(site.name, 1)) {
@@ -107,12 +102,12 @@ export async function swapSlots(
   // A completed preview keeps its own direction: the previewed slot is the source.
   const from = samePair ? slotOrThrow(site, pending.source) : source;
   const to = samePair ? slotOrThrow(site, pending.target) : target;
-  const sourceBefore = samePair ? pending.sourceSettingsBefore : { ...from.appSettings };
-  const targetBefore = { ...to.appSettings };
+  const sourceBefore = samePair ? pending.sourceConfigBefore : configOf(from);
+  const targetBefore = configOf(to);
   if (mode === 'preview') {
     if (samePair) return;
     await phaseOne(ctx, site, from, to);
-    site.preview = { source: from.name, target: to.name, sourceSettingsBefore: sourceBefore };
+    site.preview = { source: from.name, target: to.name, sourceConfigBefore: sourceBefore };
     ctx.log(`swap ${site.name}: preview ${from.name} -> ${to.name} applied`);
     return;
   }
@@ -130,14 +125,14 @@ export async function swapSlots(
   const warmed = from.runtime;
   from.runtime = to.runtime;
   to.runtime = warmed;
-  to.appSettings = {
-    ...splitSettings(site, sourceBefore).moving,
-    ...splitSettings(site, targetBefore).sticky,
-  };
-  from.appSettings = {
-    ...splitSettings(site, targetBefore).moving,
-    ...splitSettings(site, sourceBefore).sticky,
-  };
+  assignConfig(
+    to,
+    combineConfig(splitConfig(site, sourceBefore).moving, splitConfig(site, targetBefore).sticky),
+  );
+  assignConfig(
+    from,
+    combineConfig(splitConfig(site, targetBefore).moving, splitConfig(site, sourceBefore).sticky),
+  );
   site.preview = null;
   site.lastSwap = {
     timestampUtc: new Date().toISOString(),
@@ -145,7 +140,7 @@ export async function swapSlots(
     destinationSlotName: to.name,
   };
   ctx.log(`swap ${site.name}: ${from.name} <-> ${to.name} routed; restarting ${from.name}`);
-  await from.runtime.start(envFor(site, from.name, from, from.appSettings));
+  await from.runtime.start(envFor(site, from.name, from, configOf(from)));
 }
 
 /** Cancels a pending swap with preview: the source gets its own settings back and restarts. */
@@ -154,5 +149,5 @@ export async function resetPreview(ctx: Context, site: Site): Promise<void> {
   if (!pending) return;
   const source = slotOrThrow(site, pending.source);
   site.preview = null;
-  await revertSource(ctx, site, source, pending.sourceSettingsBefore);
+  await revertSource(ctx, site, source, pending.sourceConfigBefore);
 }

@@ -6,6 +6,7 @@ import { makeAppZip } from '../fixtures/app-zip.ts';
 import {
   armToken,
   emulatorFetch,
+  sdkClient,
   startTestEmulator,
   type TestEmulator,
 } from '../fixtures/emulator.ts';
@@ -205,6 +206,27 @@ describe('release: sticky-settings audit', () => {
     // The setting travelled into production with the swap, as the warning said it would.
     expect((await emu.state()).production.appSettings).toContain('FEATURE_X');
     await emu.setAppSettings({ slot: 'production', remove: ['FEATURE_X'], restart: true });
+  });
+
+  it('a connection string that would move blocks the release too, named but never shown', async () => {
+    const client = sdkClient(emu);
+    const secret = 'Server=tcp:db-7f3a9c;Password=cs-51e0b8d2';
+    await client.webApps.updateConnectionStringsSlot('rg-agents', 'agent-web', 'staging', {
+      properties: { OrdersDb: { value: secret, type: 'SQLAzure' } },
+    });
+    try {
+      const r = await release('v4');
+      expect(r.outputs.result).toBe('blocked');
+      expect(r.report.verdict).toContain(
+        'would carry them into production: OrdersDb (connection string)',
+      );
+      for (const text of [r.log, r.summary, r.reportText]) expect(text).not.toContain(secret);
+      expect((await serving()).production).toBe('v3');
+    } finally {
+      await client.webApps.updateConnectionStringsSlot('rg-agents', 'agent-web', 'staging', {
+        properties: {},
+      });
+    }
   });
 });
 

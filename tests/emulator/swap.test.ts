@@ -119,6 +119,49 @@ describe('swap semantics', () => {
     expect(await agent(state.slots.staging!.hostUrl)).toEqual({ tokens: 7, steps: 1 });
   });
 
+  it('connection strings: sticky ones stay, the others travel, and the process sees both', async () => {
+    const sticky = await client.webApps.listSlotConfigurationNames(rg, app);
+    const put = (
+      slot: string,
+      strings: Record<string, { value: string; type: 'SQLAzure' | 'Custom' }>,
+    ) => client.webApps.updateConnectionStringsSlot(rg, app, slot, { properties: strings });
+    await client.webApps.updateSlotConfigurationNames(rg, app, {
+      ...sticky,
+      connectionStringNames: ['Db'],
+    });
+    await put('production', {
+      Db: { value: 'Server=prod', type: 'SQLAzure' },
+      Cache: { value: 'cache-old', type: 'Custom' },
+    });
+    await put('staging', {
+      Db: { value: 'Server=staging', type: 'SQLAzure' },
+      Cache: { value: 'cache-new', type: 'Custom' },
+    });
+    try {
+      await client.webApps.swapSlot(rg, app, 'staging', toProduction, poll);
+      const production = await client.webApps.listConnectionStrings(rg, app);
+      expect(production.properties).toEqual({
+        Db: { value: 'Server=prod', type: 'SQLAzure' },
+        Cache: { value: 'cache-new', type: 'Custom' },
+      });
+      const staging = await client.webApps.listConnectionStringsSlot(rg, app, 'staging');
+      expect(staging.properties).toEqual({
+        Db: { value: 'Server=staging', type: 'SQLAzure' },
+        Cache: { value: 'cache-old', type: 'Custom' },
+      });
+      const state = await emu.state();
+      const seen = await f(`${state.production.hostUrl}/connection-strings`);
+      expect(await seen.json()).toEqual({
+        SQLAZURECONNSTR_Db: 'Server=prod',
+        CUSTOMCONNSTR_Cache: 'cache-new',
+      });
+    } finally {
+      await put('production', {});
+      await put('staging', {});
+      await client.webApps.updateSlotConfigurationNames(rg, app, sticky);
+    }
+  });
+
   it('fails the swap when warm-up answers a status outside WEBSITE_SWAP_WARMUP_PING_STATUSES, leaving production on the old build', async () => {
     await emu.setAppSettings({
       slot: 'staging',
