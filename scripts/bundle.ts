@@ -4,7 +4,8 @@ import { build } from 'esbuild';
 
 await rm('dist', { recursive: true, force: true });
 await build({
-  entryPoints: ['src/index.ts'],
+  // index.js is the main step, post.js the post step (action.yml runs.post).
+  entryPoints: ['src/index.ts', 'src/post.ts'],
   bundle: true,
   platform: 'node',
   target: 'node24',

@@ -38,6 +38,7 @@ export interface StepResult {
 }
 
 export const distEntry = join(root, 'dist/index.js');
+export const distPostEntry = join(root, 'dist/post.js');
 
 /**
  * The environment of `node dist/index.js` for one step run in `work` (a folder the caller
@@ -84,6 +85,8 @@ export async function runAction(
     onStdout?: (text: string) => void;
     /** Cancels the job when the log first matches, the way the runner does (SIGINT, …). */
     cancelWhen?: RegExp;
+    /** How long after SIGINT the runner escalates to SIGTERM (7.5 s on GitHub's runners). */
+    sigtermAfterMs?: number;
     /** Kills the step outright when the log first matches (a runner that lost its machine). */
     killWhen?: RegExp;
     /** Runs the post step afterwards, with the main step's state. */
@@ -92,7 +95,7 @@ export async function runAction(
 ): Promise<RunnerResult> {
   const work = mkdtempSync(join(tmpdir(), 'runner-'));
   const env = runnerEnv(work, withInputs, options.env);
-  const main = await runStep(env, work, options);
+  const main = await runStep(distEntry, env, work, options);
 
   const outputs = parseCommandFile(readFileSync(env.GITHUB_OUTPUT!, 'utf8'));
   const state = parseCommandFile(readFileSync(env.GITHUB_STATE!, 'utf8'));
@@ -106,7 +109,7 @@ export async function runAction(
       Object.entries(state).map(([name, value]) => [`STATE_${name}`, value]),
     );
     const postEnv = runnerEnv(postWork, withInputs, { ...options.env, ...stateEnv });
-    post = await runStep(postEnv, postWork, { timeoutMs: options.timeoutMs });
+    post = await runStep(distPostEntry, postEnv, postWork, { timeoutMs: options.timeoutMs });
   }
   // Like a runner's temp folder, the work folder ends with the job.
   rmSync(work, { recursive: true, force: true });
@@ -125,16 +128,18 @@ const SIGTERM_AFTER_MS = 7500;
 const SIGKILL_AFTER_MS = 2500;
 
 async function runStep(
+  entry: string,
   env: Record<string, string>,
   work: string,
   options: {
     timeoutMs?: number;
     onStdout?: (text: string) => void;
     cancelWhen?: RegExp;
+    sigtermAfterMs?: number;
     killWhen?: RegExp;
   },
 ): Promise<StepResult & { stdout: string }> {
-  const child = spawn(process.execPath, [distEntry], { env, cwd: work });
+  const child = spawn(process.execPath, [entry], { env, cwd: work });
   let stdout = '';
   let stderr = '';
   const timers: NodeJS.Timeout[] = [];
@@ -146,8 +151,9 @@ async function runStep(
     if (options.cancelWhen && !cancelled && options.cancelWhen.test(stdout)) {
       cancelled = true;
       child.kill('SIGINT');
-      timers.push(setTimeout(() => child.kill('SIGTERM'), SIGTERM_AFTER_MS));
-      timers.push(setTimeout(() => child.kill('SIGKILL'), SIGTERM_AFTER_MS + SIGKILL_AFTER_MS));
+      const sigtermAfter = options.sigtermAfterMs ?? SIGTERM_AFTER_MS;
+      timers.push(setTimeout(() => child.kill('SIGTERM'), sigtermAfter));
+      timers.push(setTimeout(() => child.kill('SIGKILL'), sigtermAfter + SIGKILL_AFTER_MS));
     }
     if (options.killWhen && !killed && options.killWhen.test(stdout)) {
       killed = true;

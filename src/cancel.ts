@@ -11,7 +11,7 @@ export function onCancel(process: NodeJS.EventEmitter = globalThis.process): Abo
   const handle = (signal: NodeJS.Signals) => {
     if (!controller.signal.aborted) {
       core.warning(
-        `The job was cancelled (${signal}): stopping the waits; a swap not yet proven is undone.`,
+        `The job was cancelled (${signal}): stopping. Production keeps its previous build unless this release already finished its watch.`,
       );
       controller.abort(new Error(`the job was cancelled (${signal})`));
     } else {

@@ -12,6 +12,17 @@ export class SlotReleaseError extends Error {
   }
 }
 
+/**
+ * An operation that may still complete in Azure: slot-release stopped waiting, or lost the
+ * connection, before Azure said how it ended. Whoever cleans up must find out, not assume.
+ */
+export class OutcomeUnknownError extends SlotReleaseError {
+  constructor(message: string, options: { cause?: unknown; hint?: string } = {}) {
+    super(message, options);
+    this.name = 'OutcomeUnknownError';
+  }
+}
+
 /** A user mistake in the inputs: reported without a stack trace. */
 export class InputError extends SlotReleaseError {
   readonly problems: readonly string[];

@@ -499,3 +499,13 @@ export function parseInputs(raw: Partial<RawInputs>): Inputs {
     reason: i.reason,
   };
 }
+
+/** Reads inputs as the runner passes them: absent stays undefined so defaults apply. */
+export function readRawInputs(env: NodeJS.ProcessEnv = process.env): Partial<RawInputs> {
+  const raw: Partial<RawInputs> = {};
+  for (const name of INPUT_NAMES) {
+    const value = env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`];
+    if (value !== undefined) raw[name] = value;
+  }
+  return raw;
+}

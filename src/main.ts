@@ -4,24 +4,13 @@ import { join } from 'node:path';
 import * as core from '@actions/core';
 import { describeError, InputError, SlotReleaseError } from './errors.ts';
 import { withGateRun } from './gates.ts';
-import { INPUT_NAMES, parseInputs, type Inputs, type Mode, type RawInputs } from './inputs.ts';
+import { parseInputs, readRawInputs, type Inputs, type Mode } from './inputs.ts';
 import type { ModeOutcome } from './modes/outcome.ts';
 import { verify } from './modes/verify.ts';
-import { readPendingSwap } from './pending-swap.ts';
 import { createRecord, writeRecord, type DecisionRecord, type Result } from './record.ts';
 import { addSecret } from './secrets.ts';
 import { GateFailure } from './stage.ts';
 import { writeInputErrorSummary, writeSummary } from './summary.ts';
-
-/** Reads inputs as the runner passes them: absent stays undefined so defaults apply. */
-export function readRawInputs(env: NodeJS.ProcessEnv = process.env): Partial<RawInputs> {
-  const raw: Partial<RawInputs> = {};
-  for (const name of INPUT_NAMES) {
-    const value = env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`];
-    if (value !== undefined) raw[name] = value;
-  }
-  return raw;
-}
 
 async function runMode(
   inputs: Inputs,
@@ -46,14 +35,6 @@ export interface RunOptions {
 }
 
 export async function run(options: RunOptions = {}): Promise<void> {
-  // One entry for both steps: the post step finds the state the main step saved.
-  if (core.getState('isPost') === 'true') {
-    // Usually nothing is pending, and then the post step loads no Azure code at all.
-    const pending = readPendingSwap();
-    if (pending) await (await import('./post.ts')).post(pending);
-    return;
-  }
-  core.saveState('isPost', 'true');
   let inputs: Inputs;
   try {
     inputs = parseInputs(readRawInputs());

@@ -3,17 +3,25 @@ import { z } from 'zod';
 
 /**
  * A swap that production has not yet proven, kept in the step's state (GITHUB_STATE) from the
- * moment the swap starts until the release has judged production. The runner writes the state
- * file as it goes, so it survives a main step that is cancelled or killed; the post step reads
- * it and, if production still serves the unproven build, puts the previous one back.
+ * moment the swap starts until the release has judged production. @actions/core appends to the
+ * state file at once and the runner reads it when the step ends, however it ends, so it reaches
+ * the post step of a main step that was cancelled or killed.
  */
 const PendingSwap = z.object({
+  /**
+   * `swapping`: the swap into `target` was started and its end was not seen (it may still run
+   * in Azure); `swapped`: it completed and the watch has not judged it; `swapping-back`: the
+   * swap back was started and its end was not seen.
+   */
+  phase: z.enum(['swapping', 'swapped', 'swapping-back']),
   slot: z.string(),
   target: z.string(),
-  /** What production served before the swap. */
+  /** What production served before the release. */
   previous: z.string().optional(),
-  /** What the swap put into production. */
+  /** What the release put into production. */
   deployed: z.string().optional(),
+  /** `target`'s slotSwapStatus time before the latest swap started: a newer one means it ended. */
+  lastSwapBefore: z.string().optional(),
 });
 export type PendingSwap = z.infer<typeof PendingSwap>;
 

@@ -4,7 +4,8 @@ import { runGates } from './gates.ts';
 import { currentVersion } from './health.ts';
 import { rollbackCommand, type AzureRun } from './modes/azure.ts';
 import type { ModeOutcome } from './modes/outcome.ts';
-import { clearPendingSwap, savePendingSwap } from './pending-swap.ts';
+import { OutcomeUnknownError } from './errors.ts';
+import { clearPendingSwap, savePendingSwap, type PendingSwap } from './pending-swap.ts';
 import { settingsStage } from './settings.ts';
 import { GateFailure, stage } from './stage.ts';
 import { swapBackAndVerify, swapStage } from './swap.ts';
@@ -34,11 +35,29 @@ export async function promote(
   if (inputs.swapWithPreview) await previewStage(run, slot, target, version);
 
   const cancelled = cancelledBy(run.signal);
-  // Like a gate that says no: the release stops before the swap, production untouched.
-  if (cancelled) throw new GateFailure(`${cancelled} before the swap`);
+  if (cancelled) {
+    if (inputs.swapWithPreview) await resetPreview(run, slot, target);
+    // Like a gate that says no: the release stops before the swap, production untouched.
+    throw new GateFailure(`${cancelled} before the swap`);
+  }
   // From here until production is judged, the post step can finish the job if this one dies.
-  savePendingSwap({ slot: slot.name, target: target.name, previous, deployed: version });
-  await swapStage(run, slot.name, target.name);
+  const pending: PendingSwap = {
+    phase: 'swapping',
+    slot: slot.name,
+    target: target.name,
+    previous,
+    deployed: version,
+    lastSwapBefore: (await run.app.getSlot(target.name)).lastSwapAt,
+  };
+  savePendingSwap(pending);
+  try {
+    await swapStage(run, slot.name, target.name);
+  } catch (error) {
+    // Azure said the swap failed: production never changed. Otherwise nobody knows yet.
+    if (!(error instanceof OutcomeUnknownError)) clearPendingSwap();
+    throw error;
+  }
+  savePendingSwap({ ...pending, phase: 'swapped' });
   record.rollbackCommand = rollbackCommand(run, slot.name, target.name);
 
   const regression = await watchStage(run, target.hostUrl, version);
@@ -51,7 +70,7 @@ export async function promote(
       verdict: `${target.name} serves ${version ?? 'the new build'}${previous ? ` (was ${previous})` : ''}; every gate passed${watched ? ` and ${target.name} held` : `; ${target.name} was not watched (watch: 0)`}`,
     };
   }
-  return swapBack(run, slot, target, previous, regression);
+  return swapBack(run, slot, target, pending, regression);
 }
 
 /** Swap with preview: apply the target's settings to the slot, gate again, then go on or reset. */
@@ -78,36 +97,57 @@ async function previewStage(
     );
   } catch (error) {
     // The gate failure is the verdict; a failed reset is recorded as its own stage.
-    await stage(run.record, `reset preview (${slot.name})`, async () => {
-      await run.app.resetSlotConfig(slot.name);
-      return {
-        value: undefined,
-        summary: `${slot.name} has its own settings back; ${target.name} untouched`,
-      };
-    }).catch(() => undefined);
+    await resetPreview(run, slot, target);
     throw error;
   }
+}
+
+/** Gives the slot its own settings back after a preview that will not be completed. */
+async function resetPreview(run: AzureRun, slot: SlotInfo, target: SlotInfo): Promise<void> {
+  await stage(run.record, `reset preview (${slot.name})`, async () => {
+    await run.app.resetSlotConfig(slot.name);
+    return {
+      value: undefined,
+      summary: `${slot.name} has its own settings back; ${target.name} untouched`,
+    };
+  }).catch(() => undefined);
 }
 
 async function swapBack(
   run: AzureRun,
   slot: SlotInfo,
   target: SlotInfo,
-  previous: string | undefined,
+  pending: PendingSwap,
   regression: Regression,
 ): Promise<ModeOutcome> {
+  const { previous } = pending;
   const why = regression.cancelled
     ? `${regression.reason} before ${target.name} was proven`
     : `${target.name} regressed after the swap (${regression.reason})`;
-  // After a cancel the swap back and its check must not be cut by the same signal.
-  const restored = await swapBackAndVerify(
-    { ...run, signal: undefined },
-    slot,
-    target,
-    previous,
-    why,
-  );
-  clearPendingSwap();
+  savePendingSwap({
+    ...pending,
+    phase: 'swapping-back',
+    lastSwapBefore: (await run.app.getSlot(target.name)).lastSwapAt,
+  });
+  let swappedBack = false;
+  let restored: string | undefined;
+  try {
+    // After a cancel the swap back and its check must not be cut by the same signal.
+    restored = await swapBackAndVerify({ ...run, signal: undefined }, slot, target, previous, why, {
+      // The previous build is back: whatever the check says next, the post step must not swap.
+      onSwapped: () => {
+        swappedBack = true;
+        clearPendingSwap();
+      },
+    });
+  } catch (error) {
+    // Azure refused the swap back: production still serves the unproven build, so the post
+    // step should try again. If the outcome is unknown, it stays `swapping-back`.
+    const cause = error instanceof Error ? error.cause : undefined;
+    if (!swappedBack && !(cause instanceof OutcomeUnknownError))
+      savePendingSwap({ ...pending, phase: 'swapped' });
+    throw error;
+  }
   run.record.versions.production = restored;
   return {
     result: 'rolled-back',

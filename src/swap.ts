@@ -39,10 +39,12 @@ export async function swapBackAndVerify(
   target: SlotInfo,
   expectedVersion: string | undefined,
   why: string,
+  options: { onSwapped?: () => void } = {},
 ): Promise<string | undefined> {
   const command = rollbackCommand(run, slot.name, target.name);
   try {
     await swapStage(run, slot.name, target.name, 'swap back');
+    options.onSwapped?.();
   } catch (error) {
     throw new SlotReleaseError(
       `${why}, and the swap back did not complete: ${describeError(error)}`,

@@ -18,8 +18,8 @@ describe('action.yml', () => {
     expect(action.runs).toEqual({
       using: 'node24',
       main: 'dist/index.js',
-      // The same entry: it knows it is the post step from the state the main step saved.
-      post: 'dist/index.js',
+      // Its own entry: whatever happened to the main step, the post step cannot run a release.
+      post: 'dist/post.js',
       'post-if': 'always()',
     });
   });

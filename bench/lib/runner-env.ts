@@ -1,2 +1,2 @@
 // The runner's environment for `node dist/index.js`, shared with the demo and the e2e tests.
-export { distEntry, root, runnerEnv } from '../../scripts/runner.ts';
+export { distEntry, distPostEntry, root, runnerEnv } from '../../scripts/runner.ts';

@@ -11,7 +11,7 @@ import {
 import { RestError, type HttpClient, type PipelinePolicy } from '@azure/core-rest-pipeline';
 import type { TokenCredential } from '@azure/identity';
 import { formatDuration } from '../duration.ts';
-import { SlotReleaseError } from '../errors.ts';
+import { OutcomeUnknownError, SlotReleaseError } from '../errors.ts';
 import type { Cloud } from './cloud.ts';
 import {
   hintForStatus,
@@ -31,6 +31,8 @@ export interface SlotInfo {
   scmUrl: string;
   /** `Running` or `Stopped`. */
   state?: string;
+  /** When the last swap involving this slot completed (slotSwapStatus.timestampUtc), if ever. */
+  lastSwapAt?: string;
 }
 
 export interface StickyNames {
@@ -128,6 +130,9 @@ export function slotInfoFromSite(slot: string, site: Site): SlotInfo {
     hostUrl: toHttpsUrl(site.defaultHostName),
     scmUrl: toHttpsUrl(scmHost),
     ...(site.state && { state: site.state }),
+    ...(site.slotSwapStatus?.timestampUtc && {
+      lastSwapAt: new Date(site.slotSwapStatus.timestampUtc).toISOString(),
+    }),
   };
 }
 
@@ -463,7 +468,7 @@ export function createAppService(options: CreateAppServiceOptions): AppService {
           },
           timeoutMs,
           () =>
-            new SlotReleaseError(
+            new OutcomeUnknownError(
               `The swap of ${source} into ${target} (app ${app}) did not finish within ${formatDuration(timeoutMs)}; slot-release stopped waiting.`,
               {
                 hint: `The swap may still be running in Azure. Check the app's Activity log ("Swap Web App Slots") and which build ${target} serves before re-running or swapping back; raise swap-timeout if swaps are slow (warm-up).`,
@@ -472,16 +477,20 @@ export function createAppService(options: CreateAppServiceOptions): AppService {
           swap.onProgress && (() => swap.onProgress?.(Date.now() - started)),
         );
       } catch (error) {
-        throw toSlotReleaseError(error, what, (info) => {
+        if (error instanceof OutcomeUnknownError) throw error;
+        let transport = false;
+        const failure = toSlotReleaseError(error, what, (info) => {
           if (info.statusCode !== undefined) return undefined;
           // No status: either Azure reported the operation failed (a code such as SwapFailed),
           // or the connection failed while waiting, and then nobody knows how far it got.
-          const transport =
-            !info.code || /^(E[A-Z]+|REQUEST_SEND_ERROR|UND_ERR\w*)$/.test(info.code);
+          transport = !info.code || /^(E[A-Z]+|REQUEST_SEND_ERROR|UND_ERR\w*)$/.test(info.code);
           return transport
             ? `The connection to Azure failed while the swap ran, so its outcome is unknown: check the app's Activity log ("Swap Web App Slots") and which build ${target} serves before doing anything else.`
             : `The swap failed in Azure (often the warm-up of ${source} failed or timed out): check that ${source} starts and answers on / (or WEBSITE_SWAP_WARMUP_PING_PATH), and the Activity log. ${target} keeps serving its current build.`;
         });
+        if (transport)
+          throw new OutcomeUnknownError(failure.message, { cause: error, hint: failure.hint });
+        throw failure;
       }
       return { durationMs: Date.now() - started };
     },

@@ -125,7 +125,7 @@ export function toSlotReleaseError(
   if (lro) {
     return new SlotReleaseError(
       `Azure could not ${action} (operation failed, ${lro[1]}): ${lro[2]!.trim()}`,
-      { cause: error, hint: hint?.({}) ?? hintForStatus(500) },
+      { cause: error, hint: hint?.({ code: lro[1] }) ?? hintForStatus(500) },
     );
   }
   // Transport failures (DNS, TLS, refused) land here.
