@@ -118,7 +118,8 @@ async function token(ctx: Context, req: Req, res: Res, tenant: string | null): P
     iss: `${ctx.baseUrl}/${ctx.tenantId}/`,
     iat,
     nbf: iat,
-    exp: iat + lifetime,
+    // Rounded up, so a short test lifetime is never a second shorter than asked.
+    exp: Math.ceil(Date.now() / 1000) + lifetime,
     appid: ctx.clientId,
     oid: ctx.clientId,
     sub: ctx.clientId,
@@ -149,7 +150,7 @@ function githubToken(ctx: Context, req: Req, res: Res, url: URL): void {
     jti: randomUUID(),
     iat,
     nbf: iat,
-    exp: iat + ctx.timings.assertionLifetimeSeconds,
+    exp: Math.ceil(Date.now() / 1000) + ctx.timings.assertionLifetimeSeconds,
   });
   sendJson(res, 200, { count: 1, value });
 }

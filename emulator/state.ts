@@ -39,7 +39,7 @@ export type EmulatorState = {
 async function slotState(slot: Slot): Promise<SlotState> {
   const runtime = slot.runtime;
   let version: string | null = null;
-  const answer = await runtime.probe('/healthz', 1000);
+  const answer = await runtime.probe('/healthz', 3000);
   if (answer && answer.status >= 200 && answer.status < 300) {
     try {
       const body = JSON.parse(answer.body) as { version?: unknown };

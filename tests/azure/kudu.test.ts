@@ -225,11 +225,12 @@ describe('deployZip', () => {
       }),
       'GET /api/deployments/latest': () => ({ status: 202, body: running(1) }),
     });
-    const error = (await deployTo(kudu.url, { timeoutMs: 300 }).catch(
+    // Long enough for the upload and a first poll even on a loaded machine.
+    const error = (await deployTo(kudu.url, { timeoutMs: 2000 }).catch(
       (e: unknown) => e,
     )) as SlotReleaseError;
     expect(error.message).toBe(
-      'The deployment to slot staging did not complete within 300ms (deploy-timeout), waiting (last status: Building).',
+      'The deployment to slot staging did not complete within 2.0s (deploy-timeout), waiting (last status: Building).',
     );
     expect(error.hint).toContain(`${kudu.url}/api/deployments/latest`);
   });

@@ -136,12 +136,13 @@ describe('release: the happy path', () => {
 describe('release: a bad build is blocked and production keeps serving v2', () => {
   it('readiness never comes', async () => {
     const r = await withStagingSetting({ REHEARSAL_FAIL_READY: 'true' }, () =>
-      release('v3', { 'ready-timeout': '3s', 'request-timeout': '1s' }),
+      // Long enough for v3 to restart and answer /healthz even on a loaded machine.
+      release('v3', { 'ready-timeout': '8s', 'request-timeout': '2s' }),
     );
     expect(r.outputs.result).toBe('blocked');
     expect(r.exitCode).toBe(1);
     expect(r.stdout).toMatch(
-      /::error::slot-release release: blocked — .* was not ready within 3\.0s: \/readyz answered 503/,
+      /::error::slot-release release: blocked — .* was not ready within 8\.0s: \/readyz answered 503/,
     );
     expect((await serving()).production).toBe('v2');
   });
@@ -174,8 +175,8 @@ describe('release: a bad build is blocked and production keeps serving v2', () =
   it('the slot serves another version than expected', async () => {
     const r = await release('v3', {
       'expected-version': 'v4',
-      'ready-timeout': '3s',
-      'request-timeout': '1s',
+      'ready-timeout': '8s',
+      'request-timeout': '2s',
     });
     expect(r.outputs.result).toBe('blocked');
     expect(r.report.verdict).toContain('reports version "v3", expected "v4"');

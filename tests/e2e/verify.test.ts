@@ -56,8 +56,8 @@ describe('node dist/index.js, mode verify', () => {
       mode: 'verify',
       url: server.url,
       'expected-version': '2.0.0',
-      'ready-timeout': '1s',
-      'request-timeout': '500ms',
+      'ready-timeout': '3s',
+      'request-timeout': '1s',
     });
     expect(r.exitCode).toBe(1);
     expect(r.outputs.result).toBe('failed');

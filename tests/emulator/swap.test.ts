@@ -67,7 +67,8 @@ beforeAll(async () => {
         slotSettingNames: ['ENVIRONMENT', 'REHEARSAL_TOKENS'],
       },
     ],
-    timings: { swapWarmupTimeoutMs: 2_500 },
+    // Bounds the warm-up of every swap here, including those meant to succeed on a busy machine.
+    timings: { swapWarmupTimeoutMs: 6_000 },
   });
   f = emulatorFetch(emu);
   client = sdkClient(emu);

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import express from 'express';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
+import type { Planner } from '../../example-app/src/agent/planner.ts';
 import { AgentRunResponse } from '../../example-app/src/http/contract.ts';
 import { createLogger } from '../../example-app/src/logger.ts';
 import { mcpRouter } from '../../example-app/src/mcp/http.ts';
@@ -263,14 +264,17 @@ describe('bounds of the agent', () => {
     const app = await startTestApp({
       HTTP_GET_ALLOWED_HOSTS: '127.0.0.1',
       AGENT_TOOL_TIMEOUT_MS: '60000',
-      AGENT_DEADLINE_MS: '800',
+      AGENT_DEADLINE_MS: '30000',
       AGENT_MAX_IN_FLIGHT: '1',
     });
     let reached!: () => void;
     const toolCalled = new Promise<void>((resolve) => (reached = resolve));
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    // The upstream answers only when the test says so: the place stays taken until then.
     const held = await startHttpServer((_req, res) => {
       reached();
-      setTimeout(() => res.end('late'), 1500).unref();
+      void released.then(() => res.end('late'));
     });
     try {
       // One run holds the only place, busy in a tool call to a slow upstream.
@@ -280,6 +284,7 @@ describe('bounds of the agent', () => {
       expect(shed.status).toBe(503);
       expect(shed.headers.get('retry-after')).toBe('1');
       expect(shed.body.error).toBe('busy');
+      release();
       expect((await slow).status).toBe(200);
       expect((await app.post('/v1/agent/run', { input: 'ping' })).status).toBe(200);
     } finally {
@@ -460,10 +465,25 @@ describe('rehearsal switches', () => {
   });
 
   it('shutting down lets an agent run in flight finish (a swap recycles the process)', async () => {
-    const app = await startTestApp({ REHEARSAL_LATENCY_MS: '300' });
+    let started!: () => void;
+    const planning = new Promise<void>((resolve) => (started = resolve));
+    let answer!: () => void;
+    const answered = new Promise<void>((resolve) => (answer = resolve));
+    // A planner that holds the run until the shutdown has begun.
+    const planner: Planner = {
+      name: 'held',
+      needsTools: false,
+      next: async () => {
+        started();
+        await answered;
+        return { kind: 'answer', answer: 'pong', tokens: 1 };
+      },
+    };
+    const app = await startTestApp({}, { planner });
     const inFlight = app.post('/v1/agent/run', { input: 'ping' });
-    await new Promise((r) => setTimeout(r, 50));
+    await planning;
     const closing = app.close();
+    answer();
     const res = await inFlight;
     expect(res.status).toBe(200);
     expect(res.body.answer).toBe('pong');

@@ -119,10 +119,10 @@ describe('verify: each failure is caught and explained', () => {
   it('a hung endpoint: every request is cut at request-timeout, the wait at ready-timeout', async () => {
     const { said, report } = await verify(
       { delayMs: (path) => (path === '/healthz' ? 30_000 : 0) },
-      { 'ready-timeout': '1s', 'request-timeout': '300ms' },
+      { 'ready-timeout': '2s', 'request-timeout': '300ms' },
     );
     expect(said.failed[0]).toMatch(
-      /was not ready within 1\.0s: \/healthz answered no answer within 300ms/,
+      /was not ready within 2\.0s: \/healthz answered no answer within 300ms/,
     );
     expect(report.stages[0]!.evidence.attempts).toBeGreaterThanOrEqual(2);
   });
