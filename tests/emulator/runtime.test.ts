@@ -57,7 +57,9 @@ describe('slot runtime', () => {
       set: { APP_VERSION: 'from-setting' },
       restart: false,
     });
-    await deployVersion(emu, { slot: 'staging', version: '1.2.3' });
+    // The zip says 1.2.3; the slot will report the setting, which is what the deploy waits for.
+    const zip = makeAppZip({ version: '1.2.3' });
+    await deployVersion(emu, { slot: 'staging', version: 'from-setting', zip });
     const { hostUrl, processState } = (await emu.state()).slots.staging!;
     expect(processState).toBe('running');
     expect(await (await f(`${hostUrl}/healthz`)).json()).toEqual({
