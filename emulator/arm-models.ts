@@ -37,7 +37,7 @@ export function siteJson(site: Site, slot: Slot): unknown {
       clientAffinityEnabled: false,
       resourceGroup: site.resourceGroup,
       siteConfig: { linuxFxVersion: 'NODE|24-lts', numberOfWorkers: 1, ...pickConfig(slot) },
-      slotSwapStatus: site.lastSwap,
+      slotSwapStatus: slot.lastSwap,
       targetSwapSlot:
         site.preview && site.preview.source === slot.name ? site.preview.target : null,
       outboundIpAddresses: '127.0.0.1',

@@ -221,6 +221,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       name,
       appSettings: clone ? { ...splitSettings(site, clone.appSettings).moving } : {},
       connectionStrings: clone ? splitConfig(site, configOf(clone)).moving.connectionStrings : {},
+      lastSwap: null,
       siteConfig: clone
         ? structuredClone({ ...clone.siteConfig, experiments: { rampUpRules: [] } })
         : {},

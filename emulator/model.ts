@@ -21,6 +21,12 @@ export type Deployment = {
   log: LogEntry[];
 };
 
+export type SwapStatus = {
+  timestampUtc: string;
+  sourceSlotName: string;
+  destinationSlotName: string;
+};
+
 /** A connection string as ARM carries it (ConnStringValueTypePair). */
 export type ConnectionString = { value: string; type: string };
 
@@ -35,6 +41,8 @@ export type Slot = {
   name: string;
   appSettings: Record<string, string>;
   connectionStrings: Record<string, ConnectionString>;
+  /** slotSwapStatus of this slot: the last successful swap it took part in. */
+  lastSwap: SwapStatus | null;
   /** config/web properties that stay with the slot (healthCheckPath, experiments, …). */
   siteConfig: Record<string, unknown>;
   runtime: Runtime;
@@ -63,7 +71,8 @@ export type Site = {
   location: string;
   slots: Map<string, Slot>;
   slotConfigNames: { appSettingNames: string[]; connectionStringNames: string[] };
-  lastSwap: { timestampUtc: string; sourceSlotName: string; destinationSlotName: string } | null;
+  /** The app's last successful swap, for /_emulator/state. */
+  lastSwap: SwapStatus | null;
   /** Set while a swap runs: writes to the site get 409 like the real service. */
   busy: string | null;
   preview: Preview | null;

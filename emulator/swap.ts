@@ -139,6 +139,9 @@ export async function swapSlots(
     sourceSlotName: from.name,
     destinationSlotName: to.name,
   };
+  // Both sites of the swap report it; other slots of the app keep their own.
+  from.lastSwap = site.lastSwap;
+  to.lastSwap = site.lastSwap;
   ctx.log(`swap ${site.name}: ${from.name} <-> ${to.name} routed; restarting ${from.name}`);
   await from.runtime.start(envFor(site, from.name, from, configOf(from)));
 }

@@ -1,5 +1,6 @@
 import * as core from '@actions/core';
 import { z } from 'zod';
+import { SlotReleaseError } from './errors.ts';
 
 /**
  * A swap that production has not yet proven, kept in the step's state (GITHUB_STATE) from the
@@ -9,19 +10,23 @@ import { z } from 'zod';
  */
 const PendingSwap = z.object({
   /**
-   * `swapping`: the swap into `target` was started and its end was not seen (it may still run
-   * in Azure); `swapped`: it completed and the watch has not judged it; `swapping-back`: the
-   * swap back was started and its end was not seen.
+   * `previewing`: production's settings were applied to the slot (swap with preview) and
+   * nothing was swapped yet; `swapping`: the swap into `target` was started and its end was not
+   * seen (it may still run in Azure); `swapped`: it completed and the watch has not judged it;
+   * `swapping-back`: the swap back was started and its end was not seen.
    */
-  phase: z.enum(['swapping', 'swapped', 'swapping-back']),
+  phase: z.enum(['previewing', 'swapping', 'swapped', 'swapping-back']),
   slot: z.string(),
   target: z.string(),
   /** What production served before the release. */
   previous: z.string().optional(),
   /** What the release put into production. */
   deployed: z.string().optional(),
-  /** `target`'s slotSwapStatus time before the latest swap started: a newer one means it ended. */
-  lastSwapBefore: z.string().optional(),
+  /**
+   * Both slots' slotSwapStatus times before the latest swap started: a change on either means
+   * a swap between them has ended since.
+   */
+  lastSwapBefore: z.object({ slot: z.string().optional(), target: z.string().optional() }),
 });
 export type PendingSwap = z.infer<typeof PendingSwap>;
 
@@ -41,8 +46,13 @@ export function readPendingSwap(): PendingSwap | undefined {
   if (!text) return undefined;
   try {
     return PendingSwap.parse(JSON.parse(text));
-  } catch {
-    core.warning(`The saved state of the swap cannot be read (${text.slice(0, 200)}).`);
-    return undefined;
+  } catch (error) {
+    throw new SlotReleaseError(
+      `The state the release saved for this step cannot be read (${text.slice(0, 200)}), so production may serve a build that did not finish its gates.`,
+      {
+        cause: error,
+        hint: 'Check which build production serves and roll back by hand if needed.',
+      },
+    );
   }
 }

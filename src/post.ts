@@ -1,16 +1,19 @@
 // The action's post step (action.yml `post:`), a separate entry so that it can never run a
 // release: the runner runs it at the end of the job whatever became of the main step.
-import { describeError } from './errors.ts';
-import { readPendingSwap } from './pending-swap.ts';
 import * as core from '@actions/core';
+import { survivesBackgroundFailures } from './background.ts';
+import { describeError, SlotReleaseError } from './errors.ts';
+import { readPendingSwap } from './pending-swap.ts';
 
-const pending = readPendingSwap();
-// Usually nothing is pending, and then the post step loads no Azure code at all.
-if (pending) {
-  try {
+survivesBackgroundFailures();
+try {
+  const pending = readPendingSwap();
+  // Usually nothing is pending, and then the post step loads no Azure code at all.
+  if (pending) {
     const { finishUnprovenSwap } = await import('./unfinished-swap.ts');
     await finishUnprovenSwap(pending);
-  } catch (error) {
-    core.setFailed(`The post step could not check production: ${describeError(error)}`);
   }
+} catch (error) {
+  const hint = error instanceof SlotReleaseError && error.hint ? `\n${error.hint}` : '';
+  core.setFailed(`The post step could not check production: ${describeError(error)}${hint}`);
 }

@@ -8,7 +8,7 @@ import { OutcomeUnknownError } from './errors.ts';
 import { clearPendingSwap, savePendingSwap, type PendingSwap } from './pending-swap.ts';
 import { settingsStage } from './settings.ts';
 import { GateFailure, stage } from './stage.ts';
-import { swapBackAndVerify, swapStage } from './swap.ts';
+import { lastSwapTimes, swapBackAndVerify, swapStage } from './swap.ts';
 import { watchStage, type Regression } from './watch.ts';
 
 /**
@@ -32,23 +32,33 @@ export async function promote(
   record.versions.previous = previous;
 
   await settingsStage(run, slot.name, target.name);
-  if (inputs.swapWithPreview) await previewStage(run, slot, target, version);
-
-  const cancelled = cancelledBy(run.signal);
-  if (cancelled) {
-    if (inputs.swapWithPreview) await resetPreview(run, slot, target);
-    // Like a gate that says no: the release stops before the swap, production untouched.
-    throw new GateFailure(`${cancelled} before the swap`);
-  }
-  // From here until production is judged, the post step can finish the job if this one dies.
+  // From the preview (or the swap) until production is judged, the post step can finish the
+  // job if this step dies: the state says how far it got.
   const pending: PendingSwap = {
-    phase: 'swapping',
+    phase: 'previewing',
     slot: slot.name,
     target: target.name,
     previous,
     deployed: version,
-    lastSwapBefore: (await run.app.getSlot(target.name)).lastSwapAt,
+    lastSwapBefore: {},
   };
+  if (inputs.swapWithPreview) {
+    savePendingSwap(pending);
+    await previewStage(run, slot, target, version).catch((error: unknown) => {
+      clearPendingSwap();
+      throw error;
+    });
+  }
+
+  const cancelled = cancelledBy(run.signal);
+  if (cancelled) {
+    if (inputs.swapWithPreview) await resetPreview(run, slot, target);
+    clearPendingSwap();
+    // Like a gate that says no: the release stops before the swap, production untouched.
+    throw new GateFailure(`${cancelled} before the swap`);
+  }
+  pending.phase = 'swapping';
+  pending.lastSwapBefore = await lastSwapTimes(run, slot.name, target.name);
   savePendingSwap(pending);
   try {
     await swapStage(run, slot.name, target.name);
@@ -127,7 +137,7 @@ async function swapBack(
   savePendingSwap({
     ...pending,
     phase: 'swapping-back',
-    lastSwapBefore: (await run.app.getSlot(target.name)).lastSwapAt,
+    lastSwapBefore: await lastSwapTimes(run, slot.name, target.name),
   });
   let swappedBack = false;
   let restored: string | undefined;

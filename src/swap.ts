@@ -68,3 +68,16 @@ export async function swapBackAndVerify(
     );
   }
 }
+
+/** Both slots' slotSwapStatus times: after a swap between them, at least one moves. */
+export async function lastSwapTimes(
+  run: AzureRun,
+  slot: string,
+  target: string,
+): Promise<{ slot?: string; target?: string }> {
+  const [s, t] = await Promise.all([run.app.getSlot(slot), run.app.getSlot(target)]);
+  return {
+    ...(s.lastSwapAt && { slot: s.lastSwapAt }),
+    ...(t.lastSwapAt && { target: t.lastSwapAt }),
+  };
+}

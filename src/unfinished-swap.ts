@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import * as core from '@actions/core';
-import type { SlotInfo } from './azure/app-service.ts';
 import { resolveCloud } from './azure/cloud.ts';
 import { realClock } from './clock.ts';
 import { formatDuration } from './duration.ts';
@@ -12,38 +11,36 @@ import { connectAzure, rollbackCommand, type AzureRun } from './modes/azure.ts';
 import type { PendingSwap } from './pending-swap.ts';
 import { pollUntil } from './poll.ts';
 import { createRecord } from './record.ts';
-import { swapBackAndVerify } from './swap.ts';
+import { lastSwapTimes, swapBackAndVerify } from './swap.ts';
 
 // After a cancel the runner gives the job's remaining steps about five minutes
-// (cancel-timeout-minutes); the post step must say what it found well within that.
+// (cancel-timeout-minutes): everything here ends, with a verdict, well within that.
 const BUDGET_MS = 4 * 60_000;
-const SETTLE_MS = 90_000;
-const VERIFY_MS = 45_000;
+// Kept back from the waits for a swap to end, for reading production and swapping back.
+const SWAP_BACK_RESERVE_MS = 90_000;
+const VERIFY_MS = 30_000;
 
 /**
- * The post step's one job. The main step swapped and did not live to judge production: the
- * runner killed it ten seconds after a cancel, the job hit its timeout, or the machine went
- * away. Production may serve a build that never finished its watch, and a swap may even still
- * be running in Azure. Wait for any swap to end, read which build production serves, and put
- * the previous build back if it is the unproven one; when that cannot be told, say what to do.
+ * The post step's one job. The main step swapped, or started to, and did not live to judge
+ * production: the runner killed it ten seconds after a cancel, or the job hit its timeout.
+ * Production may serve a build that never finished its watch, and a swap may still be running
+ * in Azure. Wait for any swap to end, read which build production serves, and put the
+ * previous build back if it is the unproven one; when that cannot be told, say what to do.
  */
 export async function finishUnprovenSwap(pending: PendingSwap): Promise<void> {
+  const deadline = realClock.now() + BUDGET_MS;
   core.info(
     `The release ended before ${pending.target} was judged (last step: ${pending.phase}); checking which build ${pending.target} serves.`,
   );
   // The main step parsed these same inputs, so they are valid.
   const parsed = parseInputs(readRawInputs());
-  const inputs = {
-    ...parsed,
-    swapTimeoutMs: Math.min(parsed.swapTimeoutMs, BUDGET_MS - SETTLE_MS - VERIFY_MS),
-    readyTimeoutMs: Math.min(parsed.readyTimeoutMs, VERIFY_MS),
-  };
+  const inputs = { ...parsed, readyTimeoutMs: Math.min(parsed.readyTimeoutMs, VERIFY_MS) };
   const record = createRecord(inputs.mode, randomBytes(16).toString('hex'));
   const cloud = await resolveCloud(inputs.cloud);
   await withGateRun(inputs, record, cloud.ca, async (gateRun) => {
     const run = connectAzure(gateRun, cloud);
     try {
-      await finish(run, pending);
+      await finish(run, pending, deadline);
     } catch (error) {
       const hint = error instanceof SlotReleaseError && error.hint ? `\n${error.hint}` : '';
       core.setFailed(`The post step could not finish the release: ${describeError(error)}${hint}`);
@@ -51,30 +48,38 @@ export async function finishUnprovenSwap(pending: PendingSwap): Promise<void> {
   });
 }
 
-async function finish(run: AzureRun, pending: PendingSwap): Promise<void> {
-  const slot = await run.app.getSlot(pending.slot);
-  let target = await run.app.getSlot(pending.target);
-  const command = rollbackCommand(run, slot.name, target.name);
+async function finish(run: AzureRun, pending: PendingSwap, deadline: number): Promise<void> {
+  const command = rollbackCommand(run, pending.slot, pending.target);
   const { previous, deployed } = pending;
 
+  if (pending.phase === 'previewing') {
+    // Nothing was swapped; the slot still runs with production's settings from the preview.
+    await run.app.resetSlotConfig(pending.slot);
+    core.info(`${pending.slot} has its own settings back; ${pending.target} was never swapped.`);
+    return;
+  }
   if (pending.phase !== 'swapped') {
-    const settled = await swapEnded(run, pending);
-    if (!settled) {
+    const reserve = pending.phase === 'swapping' ? SWAP_BACK_RESERVE_MS : VERIFY_MS;
+    const ended = await swapEnded(run, pending, deadline - reserve);
+    if (!ended) {
       core.setFailed(
-        `A swap between ${slot.name} and ${target.name} started by the release has not completed after ${formatDuration(SETTLE_MS)}; it may still be running, or it may have failed. Check the app's Activity log ("Swap Web App Slots"). Once no swap runs, if ${target.name} serves ${deployed ?? 'the new build'}, roll back: ${command}`,
+        `A swap between ${pending.slot} and ${pending.target} started by the release has not completed; it may still be running, or it may have failed. Check the app's Activity log ("Swap Web App Slots"). Once no swap runs, if ${pending.target} serves ${deployed ?? 'the new build'}, roll back: ${command}`,
       );
       return;
     }
-    target = settled;
   }
 
   if (previous !== undefined && previous === deployed) {
     core.setFailed(
-      `${target.name} reported version "${previous}" both before and after the release, so the post step cannot tell the two builds apart. Check which build ${target.name} serves; if it is the new one, roll back: ${command}`,
+      `${pending.target} reported version "${previous}" both before and after the release, so the post step cannot tell the two builds apart. Check which build ${pending.target} serves; if it is the new one, roll back: ${command}`,
     );
     return;
   }
-  const serving = await steadyVersion(run, target);
+  const [slot, target] = await Promise.all([
+    run.app.getSlot(pending.slot),
+    run.app.getSlot(pending.target),
+  ]);
+  const serving = await steadyVersion(run, target.hostUrl);
   const known = previous !== undefined && deployed !== undefined;
   if (known && serving === previous) {
     core.info(
@@ -89,8 +94,15 @@ async function finish(run: AzureRun, pending: PendingSwap): Promise<void> {
     );
     return;
   }
+  const left = deadline - realClock.now() - VERIFY_MS;
+  if (left < 10_000) {
+    core.setFailed(
+      `${target.name} serves ${deployed}, which did not finish its watch, and too little time is left to swap back safely. Roll back now: ${command}`,
+    );
+    return;
+  }
   const restored = await swapBackAndVerify(
-    run,
+    { ...run, inputs: { ...run.inputs, swapTimeoutMs: Math.min(run.inputs.swapTimeoutMs, left) } },
     slot,
     target,
     previous,
@@ -102,48 +114,50 @@ async function finish(run: AzureRun, pending: PendingSwap): Promise<void> {
     .addRaw(
       `### slot-release: swapped back\n\n${line}\n\nRun the release again when it can finish its watch.\n`,
     )
-    .write();
+    .write()
+    .catch((error: unknown) =>
+      core.warning(`Could not write the job summary: ${describeError(error)}`),
+    );
 }
 
 /**
- * Waits until the swap the release started has ended in Azure: the target's slotSwapStatus
- * (the time the last successful swap completed) moves past what it was before. A failed swap
+ * Waits until the swap the release started has ended in Azure: the slotSwapStatus (the time
+ * of the last successful swap) of either slot moves past what it was before. A failed swap
  * never moves it, so the wait is bounded and the caller then says what it could not tell.
  */
-async function swapEnded(run: AzureRun, pending: PendingSwap): Promise<SlotInfo | undefined> {
-  const result = await pollUntil<SlotInfo>(
+async function swapEnded(run: AzureRun, pending: PendingSwap, until: number): Promise<boolean> {
+  const before = pending.lastSwapBefore;
+  const result = await pollUntil<true>(
     async () => {
-      const target = await run.app.getSlot(pending.target);
-      return target.lastSwapAt !== undefined && target.lastSwapAt !== pending.lastSwapBefore
-        ? { done: true, value: target }
+      const now = await lastSwapTimes(run, pending.slot, pending.target);
+      const moved =
+        (now.slot !== undefined && now.slot !== before.slot) ||
+        (now.target !== undefined && now.target !== before.target);
+      return moved
+        ? { done: true, value: true }
         : { done: false, reason: 'no completed swap since the release started one' };
     },
     {
-      deadline: realClock.now() + SETTLE_MS,
+      deadline: until,
       backoff: { initialMs: 1000, maxMs: 5000, factor: 1.5 },
       progressEveryMs: 15_000,
       onProgress: (elapsed) =>
         core.info(`  waiting for the swap to end: ${formatDuration(elapsed)} so far`),
     },
   );
-  return result.ok ? result.value : undefined;
+  return result.ok;
 }
 
 /**
  * The version production reports, read until two answers in a row agree: right after a swap,
  * instances can answer for both builds for a moment.
  */
-async function steadyVersion(run: AzureRun, target: SlotInfo): Promise<string | undefined> {
+async function steadyVersion(run: AzureRun, url: string): Promise<string | undefined> {
   const { inputs } = run;
   let last: string | undefined;
   for (let read = 0; read < 6; read++) {
     if (read > 0) await realClock.sleep(1000);
-    const now = await currentVersion(
-      run.http,
-      target.hostUrl,
-      inputs.healthPath,
-      inputs.requestTimeoutMs,
-    );
+    const now = await currentVersion(run.http, url, inputs.healthPath, inputs.requestTimeoutMs);
     if (read > 0 && now !== undefined && now === last) return now;
     last = now;
   }

@@ -11,7 +11,7 @@ import {
 import { RestError, type HttpClient, type PipelinePolicy } from '@azure/core-rest-pipeline';
 import type { TokenCredential } from '@azure/identity';
 import { formatDuration } from '../duration.ts';
-import { OutcomeUnknownError, SlotReleaseError } from '../errors.ts';
+import { describeError, OutcomeUnknownError, SlotReleaseError } from '../errors.ts';
 import type { Cloud } from './cloud.ts';
 import {
   hintForStatus,
@@ -110,6 +110,11 @@ function toHttpsUrl(host: string): string {
 }
 
 /** Reads the URLs of a site (or slot) as Azure reports them; never builds host names. */
+function lastSwapAt(timestamp: Date | string | undefined): { lastSwapAt?: string } {
+  const ms = timestamp === undefined ? NaN : new Date(timestamp).getTime();
+  return Number.isFinite(ms) ? { lastSwapAt: new Date(ms).toISOString() } : {};
+}
+
 export function slotInfoFromSite(slot: string, site: Site): SlotInfo {
   if (!site.defaultHostName) {
     throw new SlotReleaseError(`Azure reported no defaultHostName for slot ${slot}.`, {
@@ -130,9 +135,7 @@ export function slotInfoFromSite(slot: string, site: Site): SlotInfo {
     hostUrl: toHttpsUrl(site.defaultHostName),
     scmUrl: toHttpsUrl(scmHost),
     ...(site.state && { state: site.state }),
-    ...(site.slotSwapStatus?.timestampUtc && {
-      lastSwapAt: new Date(site.slotSwapStatus.timestampUtc).toISOString(),
-    }),
+    ...lastSwapAt(site.slotSwapStatus?.timestampUtc),
   };
 }
 
@@ -295,10 +298,13 @@ export function createAppService(options: CreateAppServiceOptions): AppService {
     start: (abortSignal: AbortSignal) => PromiseLike<T> & {
       pollUntilDone(o?: { abortSignal?: AbortSignal }): Promise<T>;
       onProgress(cb: (state: unknown) => void): () => void;
+      submitted(): Promise<void>;
     },
     timeoutMs: number,
     onTimeout: () => SlotReleaseError,
     onPoll?: () => void,
+    /** Azure accepted the operation: from here it may complete whatever happens to us. */
+    onSubmitted?: () => void,
   ): Promise<T> {
     const controller = new AbortController();
     const combined = signal ? AbortSignal.any([signal, controller.signal]) : controller.signal;
@@ -313,6 +319,7 @@ export function createAppService(options: CreateAppServiceOptions): AppService {
     });
     try {
       const poller = start(combined);
+      poller.submitted().then(onSubmitted, () => undefined);
       const cancel = onPoll ? poller.onProgress(onPoll) : undefined;
       try {
         return await Promise.race([poller.pollUntilDone({ abortSignal: combined }), deadline]);
@@ -458,6 +465,7 @@ export function createAppService(options: CreateAppServiceOptions): AppService {
       }
       const started = Date.now();
       const what = `swap ${source} into ${target} of ${where}`;
+      let accepted = false;
       try {
         await bounded(
           (abortSignal) => {
@@ -475,22 +483,27 @@ export function createAppService(options: CreateAppServiceOptions): AppService {
               },
             ),
           swap.onProgress && (() => swap.onProgress?.(Date.now() - started)),
+          () => (accepted = true),
         );
       } catch (error) {
         if (error instanceof OutcomeUnknownError) throw error;
-        let transport = false;
-        const failure = toSlotReleaseError(error, what, (info) => {
-          if (info.statusCode !== undefined) return undefined;
-          // No status: either Azure reported the operation failed (a code such as SwapFailed),
-          // or the connection failed while waiting, and then nobody knows how far it got.
-          transport = !info.code || /^(E[A-Z]+|REQUEST_SEND_ERROR|UND_ERR\w*)$/.test(info.code);
-          return transport
-            ? `The connection to Azure failed while the swap ran, so its outcome is unknown: check the app's Activity log ("Swap Web App Slots") and which build ${target} serves before doing anything else.`
-            : `The swap failed in Azure (often the warm-up of ${source} failed or timed out): check that ${source} starts and answers on / (or WEBSITE_SWAP_WARMUP_PING_PATH), and the Activity log. ${target} keeps serving its current build.`;
+        // Only two answers are final: Azure refused the request, or said the operation failed.
+        // Anything else after Azure accepted the swap (a poll that errored, a token that could
+        // not be renewed, a lost connection) leaves it running there, outcome unknown.
+        const operationFailed = /^The long-running operation has failed\./.test(
+          describeError(error),
+        );
+        const refused = !accepted && readAzureError(error)?.statusCode !== undefined;
+        const failure = toSlotReleaseError(error, what, (info) =>
+          info.statusCode !== undefined
+            ? undefined
+            : `The swap failed in Azure (often the warm-up of ${source} failed or timed out): check that ${source} starts and answers on / (or WEBSITE_SWAP_WARMUP_PING_PATH), and the Activity log. ${target} keeps serving its current build.`,
+        );
+        if (operationFailed || refused) throw failure;
+        throw new OutcomeUnknownError(failure.message, {
+          cause: error,
+          hint: `Azure may still be running the swap, so its outcome is unknown: check the app's Activity log ("Swap Web App Slots") and which build ${target} serves before doing anything else.`,
         });
-        if (transport)
-          throw new OutcomeUnknownError(failure.message, { cause: error, hint: failure.hint });
-        throw failure;
       }
       return { durationMs: Date.now() - started };
     },

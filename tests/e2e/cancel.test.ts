@@ -126,6 +126,22 @@ describe('cancel: production is never left on a build that did not finish its wa
     expect(await serving()).toEqual({ production: 'v1', staging: 'v5' });
   });
 
+  it('killed during a swap with preview, before the swap: the post step resets the preview', async () => {
+    const r = await release(
+      'v6',
+      { 'swap-with-preview': 'true' },
+      { killWhen: /ready \(staging with production settings\)/ },
+    );
+    expect(r.exitCode).toBe(-1);
+    expect(JSON.parse(r.state['pending-swap']!)).toMatchObject({ phase: 'previewing' });
+    expect((await emu.state()).apps[0]!.pendingPreview).toBeNull();
+    expect(r.post!.exitCode).toBe(0);
+    expect(r.post!.log).toContain(
+      'staging has its own settings back; production was never swapped.',
+    );
+    expect((await serving()).production).toBe('v1');
+  });
+
   it('cancelled while the gates wait: blocked, production untouched, nothing for the post step', async () => {
     await emu.setAppSettings({ slot: 'staging', set: { REHEARSAL_FAIL_READY: 'true' } });
     try {
