@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { TokenCredential } from '@azure/identity';
 import { Agent, request } from 'undici';
-import { SlotReleaseError } from '../../src/errors.ts';
+import { OutcomeUnknownError, SlotReleaseError } from '../../src/errors.ts';
 import { createAppService, type AppService } from '../../src/azure/app-service.ts';
 import { createCredential } from '../../src/azure/auth.ts';
 import { resolveCloud, type Cloud } from '../../src/azure/cloud.ts';
@@ -339,7 +339,24 @@ describe('Azure layer against the emulator', () => {
     expect(error.message).toMatch(/^Azure could not swap staging into production of app web1/);
     expect(error.message).toContain('(operation failed, SwapFailed): Injected fault');
     expect(error.hint).toBeDefined();
+    // Azure said how it ended: a final answer, which the release may act on.
+    expect(error).not.toBeInstanceOf(OutcomeUnknownError);
     expect((await emu.state()).production.version).toBe(before);
+  });
+
+  it('a swap Azure accepted but whose polls keep failing has an unknown outcome, not a failure', async () => {
+    const before = await emu.state();
+    emu.faults.add({ target: 'arm', match: '/operations', status: 500, count: 50 });
+    const error = (await app
+      .swap({ source: 'staging', target: 'production', preserveVnet: true, timeoutMs: 30_000 })
+      .catch((e: unknown) => e)) as SlotReleaseError;
+    emu.faults.clear();
+    expect(error).toBeInstanceOf(OutcomeUnknownError);
+    expect(error.hint).toMatch(/^Azure may still be running the swap/);
+    // And indeed it ran on: production ends with what staging had.
+    expect(await waitForVersion(emu, 'production', before.slots.staging!.version!)).toBe(
+      before.slots.staging!.version,
+    );
   });
 
   it('logs in with AZURE_* environment variables (client secret) against the custom cloud', async () => {
