@@ -1,15 +1,14 @@
 import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);
 import {
   survivesBackgroundFailures
-} from "./chunks/chunk-FVMUS5HD.js";
+} from "./chunks/chunk-XQ4SJ5EU.js";
 import {
   readPendingSwap
-} from "./chunks/chunk-JMTOLK4W.js";
+} from "./chunks/chunk-ETRWRAHB.js";
 import {
-  SlotReleaseError,
-  describeError,
+  describeWithHint,
   setFailed
-} from "./chunks/chunk-D7JAGK2Q.js";
+} from "./chunks/chunk-UUBOPBU4.js";
 import "./chunks/chunk-EBA66YNJ.js";
 
 // src/post.ts
@@ -17,11 +16,9 @@ survivesBackgroundFailures();
 try {
   const pending = readPendingSwap();
   if (pending) {
-    const { finishUnprovenSwap } = await import("./chunks/unfinished-swap-GL4B54TF.js");
+    const { finishUnprovenSwap } = await import("./chunks/unfinished-swap-FY5VEHJO.js");
     await finishUnprovenSwap(pending);
   }
 } catch (error) {
-  const hint = error instanceof SlotReleaseError && error.hint ? `
-${error.hint}` : "";
-  setFailed(`The post step could not check production: ${describeError(error)}${hint}`);
+  setFailed(`The post step could not finish the release: ${describeWithHint(error)}`);
 }

@@ -1,5 +1,5 @@
-import type { HttpClient, Probe } from './http.ts';
-import { percentile } from './stats.ts';
+import type { HttpClient } from './http.ts';
+import { percentilesOf } from './stats.ts';
 
 export interface SampleOptions {
   url: string;
@@ -26,7 +26,9 @@ export interface Sample {
 /** Sends `requests` at `concurrency` over the keep-alive client and summarises them. */
 export async function sample(http: HttpClient, options: SampleOptions): Promise<Sample> {
   const latencies: number[] = [];
-  const failures: Probe[] = [];
+  // A count and the first few reasons: a failing endpoint can answer thousands of times.
+  const failures: Sample['failures'] = [];
+  let errors = 0;
   let next = 0;
   const started = performance.now();
   const worker = async () => {
@@ -39,23 +41,23 @@ export async function sample(http: HttpClient, options: SampleOptions): Promise<
         signal: options.signal,
       });
       latencies.push(p.elapsedMs);
-      if (!p.ok) failures.push(p);
+      if (!p.ok && ++errors <= 5)
+        failures.push({ status: p.status, reason: p.error ?? `HTTP ${p.status}` });
     }
   };
   await Promise.all(
     Array.from({ length: Math.min(options.concurrency, options.requests) }, worker),
   );
   const count = latencies.length;
+  const [p50, p95, p99] = percentilesOf(latencies, [50, 95, 99]) as [number, number, number];
   return {
     requests: count,
-    errors: failures.length,
-    errorRate: count === 0 ? 1 : failures.length / count,
-    p50: percentile(latencies, 50),
-    p95: percentile(latencies, 95),
-    p99: percentile(latencies, 99),
-    failures: failures
-      .slice(0, 5)
-      .map((f) => ({ status: f.status, reason: f.error ?? `HTTP ${f.status}` })),
+    errors,
+    errorRate: count === 0 ? 1 : errors / count,
+    p50,
+    p95,
+    p99,
+    failures,
     elapsedMs: performance.now() - started,
   };
 }

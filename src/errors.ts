@@ -38,6 +38,12 @@ export class InputError extends SlotReleaseError {
   }
 }
 
+/** The message, and on the next line what to do, when the error says. */
+export function describeWithHint(error: unknown): string {
+  const hint = error instanceof SlotReleaseError ? error.hint : undefined;
+  return describeError(error) + (hint ? `\n${hint}` : '');
+}
+
 export function describeError(error: unknown): string {
   if (error instanceof Error) return error.message;
   return String(error);

@@ -47,8 +47,13 @@ export interface GateResult {
  * is the expected build), the agent answers one real call within its guardrails, and a burst
  * of requests stays within the error and latency budget.
  */
-export async function runGates(run: GateRun, baseUrl: string, scope: string): Promise<GateResult> {
-  const version = await readyGate(run, baseUrl, scope);
+export async function runGates(
+  run: GateRun,
+  baseUrl: string,
+  scope: string,
+  expectedVersion = run.inputs.expectedVersion,
+): Promise<GateResult> {
+  const version = await readyGate(run, baseUrl, scope, expectedVersion);
   await smokeGate(run, baseUrl, scope);
   await budgetGate(run, baseUrl, scope);
   return { version };
@@ -92,7 +97,7 @@ export function readinessOptions(
   };
 }
 
-export async function smokeGate(run: GateRun, baseUrl: string, scope: string): Promise<void> {
+async function smokeGate(run: GateRun, baseUrl: string, scope: string): Promise<void> {
   const { inputs } = run;
   const name = `smoke (${scope})`;
   if (!inputs.smokePath) return skipStage(run.record, name, 'smoke-path is empty');
@@ -135,7 +140,7 @@ export function smokeOptions(run: GateRun): SmokeOptions {
   };
 }
 
-export async function budgetGate(
+async function budgetGate(
   run: GateRun,
   baseUrl: string,
   scope: string,

@@ -3,7 +3,7 @@ import { cancelledBy } from './cancel.ts';
 import { formatDuration } from './duration.ts';
 import { describeProbe, type HttpClient, type Probe } from './http.ts';
 import { pollUntil } from './poll.ts';
-import type { Clock } from './clock.ts';
+import { realClock, type Clock } from './clock.ts';
 import { GateFailure } from './stage.ts';
 
 export interface ReadinessOptions {
@@ -35,8 +35,8 @@ export async function waitUntilReady(
   baseUrl: string,
   options: ReadinessOptions,
 ): Promise<Readiness> {
-  const clock = options.clock;
-  const deadline = (clock?.now() ?? Date.now()) + options.timeoutMs;
+  const clock = options.clock ?? realClock;
+  const deadline = clock.now() + options.timeoutMs;
   let last: Probe | undefined;
   let lastVersion: string | undefined;
   let lastReason: string | undefined;
@@ -67,7 +67,7 @@ export async function waitUntilReady(
       }
       if (options.readyPath) {
         // Time left now, after the health probe, so the pair never overruns the deadline.
-        const left = deadline - (clock?.now() ?? Date.now());
+        const left = deadline - clock.now();
         const readyTimeoutMs = Math.min(options.requestTimeoutMs, Math.max(1, left));
         const ready = await http.probe(baseUrl + options.readyPath, {
           timeoutMs: readyTimeoutMs,

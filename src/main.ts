@@ -1,8 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as core from '@actions/core';
-import { describeError, InputError, SlotReleaseError } from './errors.ts';
+import { describeError, describeWithHint, SlotReleaseError } from './errors.ts';
 import { withGateRun } from './gates.ts';
 import { parseInputs, readRawInputs, type Inputs, type Mode } from './inputs.ts';
 import type { ModeOutcome } from './modes/outcome.ts';
@@ -41,15 +40,15 @@ export async function run(options: RunOptions = {}): Promise<void> {
   } catch (error) {
     // A user mistake: one message listing every problem, no stack, nothing touched.
     core.setOutput('result', 'failed');
-    core.setFailed(describeError(error) + (error instanceof InputError ? `\n${error.hint}` : ''));
+    core.setFailed(describeWithHint(error));
     await writeInputErrorSummary(error);
     return;
   }
   for (const value of Object.values(inputs.headers)) addSecret(value);
   core.debug(`inputs: ${JSON.stringify({ ...inputs, headers: Object.keys(inputs.headers) })}`);
 
-  const traceId = randomBytes(16).toString('hex');
-  const record = createRecord(inputs.mode, traceId);
+  const record = createRecord(inputs.mode);
+  record.versions.expected = inputs.expectedVersion;
   record.requestedBy = process.env.GITHUB_TRIGGERING_ACTOR || process.env.GITHUB_ACTOR || undefined;
   record.reason = inputs.reason;
   const reportPath =
@@ -80,9 +79,7 @@ export async function run(options: RunOptions = {}): Promise<void> {
   await writeRecord(reportPath, record).catch((error: unknown) =>
     core.warning(`Could not write the decision record to ${reportPath}: ${describeError(error)}`),
   );
-  await writeSummary(record).catch((error: unknown) =>
-    core.warning(`Could not write the job summary: ${describeError(error)}`),
-  );
+  await writeSummary(record);
 
   if (succeeded(inputs.mode, outcome.result))
     core.info(`slot-release ${inputs.mode}: ${outcome.result} — ${outcome.verdict}`);

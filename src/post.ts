@@ -2,7 +2,7 @@
 // release: the runner runs it at the end of the job whatever became of the main step.
 import * as core from '@actions/core';
 import { survivesBackgroundFailures } from './background.ts';
-import { describeError, SlotReleaseError } from './errors.ts';
+import { describeWithHint } from './errors.ts';
 import { readPendingSwap } from './pending-swap.ts';
 
 survivesBackgroundFailures();
@@ -14,6 +14,5 @@ try {
     await finishUnprovenSwap(pending);
   }
 } catch (error) {
-  const hint = error instanceof SlotReleaseError && error.hint ? `\n${error.hint}` : '';
-  core.setFailed(`The post step could not check production: ${describeError(error)}${hint}`);
+  core.setFailed(`The post step could not finish the release: ${describeWithHint(error)}`);
 }

@@ -100,11 +100,7 @@ async function previewStage(
     };
   });
   try {
-    await runGates(
-      { ...run, inputs: { ...run.inputs, expectedVersion: version } },
-      slot.hostUrl,
-      `${slot.name} with ${target.name} settings`,
-    );
+    await runGates(run, slot.hostUrl, `${slot.name} with ${target.name} settings`, version);
   } catch (error) {
     // The gate failure is the verdict; a failed reset is recorded as its own stage.
     await resetPreview(run, slot, target);
@@ -153,8 +149,7 @@ async function swapBack(
   } catch (error) {
     // Azure refused the swap back: production still serves the unproven build, so the post
     // step should try again. If the outcome is unknown, it stays `swapping-back`.
-    const cause = error instanceof Error ? error.cause : undefined;
-    if (!swappedBack && !(cause instanceof OutcomeUnknownError))
+    if (!swappedBack && !(error instanceof OutcomeUnknownError))
       savePendingSwap({ ...pending, phase: 'swapped' });
     throw error;
   }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Mode } from './inputs.ts';
@@ -59,7 +60,11 @@ export interface DecisionRecord {
   rollbackCommand?: string;
 }
 
-export function createRecord(mode: Mode, traceId: string): DecisionRecord {
+/** A new record; one trace id per run joins the app's logs to it (see src/http.ts). */
+export function createRecord(
+  mode: Mode,
+  traceId = randomBytes(16).toString('hex'),
+): DecisionRecord {
   return {
     schema: 'slot-release/decision-record@1',
     mode,

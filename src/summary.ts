@@ -1,6 +1,6 @@
 import * as core from '@actions/core';
 import { formatDuration } from './duration.ts';
-import { InputError } from './errors.ts';
+import { describeError, InputError } from './errors.ts';
 import { show } from './gates.ts';
 import type { DecisionRecord } from './record.ts';
 import { redact } from './secrets.ts';
@@ -17,7 +17,7 @@ const ICON: Record<string, string> = {
 };
 
 /** The job summary: the verdict in one line first, then the stage and budget tables. */
-export function renderSummary(record: DecisionRecord): string {
+function renderSummary(record: DecisionRecord): string {
   const lines: string[] = [];
   lines.push(
     `### ${ICON[record.result] ?? '❌'} slot-release ${record.mode}: ${record.result} — ${record.verdict}`,
@@ -85,8 +85,19 @@ function cell(text: string): string {
 }
 
 export async function writeSummary(record: DecisionRecord): Promise<void> {
+  await writeMarkdown(renderSummary(record));
+}
+
+/** Writes redacted markdown to the job summary; a failed write only warns. */
+export async function writeMarkdown(markdown: string): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) return;
-  await core.summary.addRaw(renderSummary(record), true).write();
+  await core.summary
+    .addRaw(redact(markdown), true)
+    .write()
+    .then(
+      () => undefined,
+      (error: unknown) => core.warning(`Could not write the job summary: ${describeError(error)}`),
+    );
 }
 
 /** Invalid inputs end the step before any stage: the summary lists the problems, nothing else. */
@@ -99,5 +110,5 @@ export async function writeInputErrorSummary(error: unknown): Promise<void> {
     ...problems.map((p) => `- ${p.replace(/\r?\n/g, ' ')}`),
     '',
   ].join('\n');
-  await core.summary.addRaw(redact(text), true).write();
+  await writeMarkdown(text);
 }

@@ -1,7 +1,7 @@
 import * as core from '@actions/core';
 import { formatDuration } from './duration.ts';
 import type { SlotInfo } from './azure/app-service.ts';
-import { describeError, SlotReleaseError } from './errors.ts';
+import { describeError, OutcomeUnknownError, SlotReleaseError } from './errors.ts';
 import { readyGate } from './gates.ts';
 import { rollbackCommand, type AzureRun } from './modes/azure.ts';
 import { stage } from './stage.ts';
@@ -9,14 +9,17 @@ import { stage } from './stage.ts';
 /** Swaps `source` into `target`, bounded by swap-timeout, and records how long it took. */
 export function swapStage(run: AzureRun, source: string, target: string, label = 'swap') {
   return stage(run.record, `${label} (${source} → ${target})`, async () => {
+    // A line when Azure has accepted the swap, then one every 10 s while it runs.
+    let logged = -Infinity;
     const { durationMs } = await run.app.swap({
       source,
       target,
       preserveVnet: run.inputs.preserveVnet,
       timeoutMs: run.inputs.swapTimeoutMs,
       onProgress: (elapsed) => {
-        if (elapsed > 0 && Math.round(elapsed / 1000) % 10 === 0)
-          core.info(`  swap running for ${formatDuration(elapsed)}`);
+        if (elapsed - logged < 10_000) return;
+        logged = elapsed;
+        core.info(`  swap running for ${formatDuration(elapsed)}`);
       },
     });
     run.record.swap ??= { source, target, durationMs, withPreview: run.inputs.swapWithPreview };
@@ -46,13 +49,12 @@ export async function swapBackAndVerify(
     await swapStage(run, slot.name, target.name, 'swap back');
     options.onSwapped?.();
   } catch (error) {
-    throw new SlotReleaseError(
-      `${why}, and the swap back did not complete: ${describeError(error)}`,
-      {
-        cause: error,
-        hint: `Check which build ${target.name} serves; if it is still the new one, swap back by hand: ${command}`,
-      },
-    );
+    // Keeps the kind: whether Azure may still be swapping decides what the post step does.
+    const Kind = error instanceof OutcomeUnknownError ? OutcomeUnknownError : SlotReleaseError;
+    throw new Kind(`${why}, and the swap back did not complete: ${describeError(error)}`, {
+      cause: error,
+      hint: `Check which build ${target.name} serves; if it is still the new one, swap back by hand: ${command}`,
+    });
   }
   // The command would now undo the swap back, that is, re-promote the build that was removed.
   run.record.rollbackCommand = undefined;

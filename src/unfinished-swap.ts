@@ -1,9 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import * as core from '@actions/core';
+import type { SlotInfo } from './azure/app-service.ts';
 import { resolveCloud } from './azure/cloud.ts';
 import { realClock } from './clock.ts';
 import { formatDuration } from './duration.ts';
-import { describeError, SlotReleaseError } from './errors.ts';
 import { withGateRun } from './gates.ts';
 import { currentVersion } from './health.ts';
 import { parseInputs, readRawInputs } from './inputs.ts';
@@ -11,7 +10,8 @@ import { connectAzure, rollbackCommand, type AzureRun } from './modes/azure.ts';
 import type { PendingSwap } from './pending-swap.ts';
 import { pollUntil } from './poll.ts';
 import { createRecord } from './record.ts';
-import { lastSwapTimes, swapBackAndVerify } from './swap.ts';
+import { swapBackAndVerify } from './swap.ts';
+import { writeMarkdown } from './summary.ts';
 
 // After a cancel the runner gives the job's remaining steps about five minutes
 // (cancel-timeout-minutes): everything here ends, with a verdict, well within that.
@@ -19,6 +19,7 @@ const BUDGET_MS = 4 * 60_000;
 // Kept back from the waits for a swap to end, for reading production and swapping back.
 const SWAP_BACK_RESERVE_MS = 90_000;
 const VERIFY_MS = 30_000;
+const STEADY_READS = { initialMs: 1000, maxMs: 1000, factor: 1 };
 
 /**
  * The post step's one job. The main step swapped, or started to, and did not live to judge
@@ -35,17 +36,10 @@ export async function finishUnprovenSwap(pending: PendingSwap): Promise<void> {
   // The main step parsed these same inputs, so they are valid.
   const parsed = parseInputs(readRawInputs());
   const inputs = { ...parsed, readyTimeoutMs: Math.min(parsed.readyTimeoutMs, VERIFY_MS) };
-  const record = createRecord(inputs.mode, randomBytes(16).toString('hex'));
   const cloud = await resolveCloud(inputs.cloud);
-  await withGateRun(inputs, record, cloud.ca, async (gateRun) => {
-    const run = connectAzure(gateRun, cloud);
-    try {
-      await finish(run, pending, deadline);
-    } catch (error) {
-      const hint = error instanceof SlotReleaseError && error.hint ? `\n${error.hint}` : '';
-      core.setFailed(`The post step could not finish the release: ${describeError(error)}${hint}`);
-    }
-  });
+  await withGateRun(inputs, createRecord(inputs.mode), cloud.ca, (gateRun) =>
+    finish(connectAzure(gateRun, cloud), pending, deadline),
+  );
 }
 
 async function finish(run: AzureRun, pending: PendingSwap, deadline: number): Promise<void> {
@@ -58,10 +52,11 @@ async function finish(run: AzureRun, pending: PendingSwap, deadline: number): Pr
     core.info(`${pending.slot} has its own settings back; ${pending.target} was never swapped.`);
     return;
   }
+  let slots: { slot: SlotInfo; target: SlotInfo } | undefined;
   if (pending.phase !== 'swapped') {
     const reserve = pending.phase === 'swapping' ? SWAP_BACK_RESERVE_MS : VERIFY_MS;
-    const ended = await swapEnded(run, pending, deadline - reserve);
-    if (!ended) {
+    slots = await swapEnded(run, pending, deadline - reserve);
+    if (!slots) {
       core.setFailed(
         `A swap between ${pending.slot} and ${pending.target} started by the release has not completed; it may still be running, or it may have failed. Check the app's Activity log ("Swap Web App Slots"). Once no swap runs, if ${pending.target} serves ${deployed ?? 'the new build'}, roll back: ${command}`,
       );
@@ -75,11 +70,8 @@ async function finish(run: AzureRun, pending: PendingSwap, deadline: number): Pr
     );
     return;
   }
-  const [slot, target] = await Promise.all([
-    run.app.getSlot(pending.slot),
-    run.app.getSlot(pending.target),
-  ]);
-  const serving = await steadyVersion(run, target.hostUrl);
+  const { slot, target } = slots ?? (await readSlots(run, pending));
+  const serving = await steadyVersion(run, target.hostUrl, deadline - VERIFY_MS);
   const known = previous !== undefined && deployed !== undefined;
   if (known && serving === previous) {
     core.info(
@@ -110,14 +102,15 @@ async function finish(run: AzureRun, pending: PendingSwap, deadline: number): Pr
   );
   const line = `The release ended before ${target.name} was proven, so the post step swapped back: ${target.name} serves ${restored ?? previous} again (${deployed} waits in ${slot.name}).`;
   core.warning(line, { title: 'slot-release: swapped back after an unfinished release' });
-  await core.summary
-    .addRaw(
-      `### slot-release: swapped back\n\n${line}\n\nRun the release again when it can finish its watch.\n`,
-    )
-    .write()
-    .catch((error: unknown) =>
-      core.warning(`Could not write the job summary: ${describeError(error)}`),
-    );
+  await writeMarkdown(
+    `### slot-release: swapped back\n\n${line}\n\nRun the release again when it can finish its watch.\n`,
+  );
+}
+
+function readSlots(run: AzureRun, pending: PendingSwap) {
+  return Promise.all([run.app.getSlot(pending.slot), run.app.getSlot(pending.target)]).then(
+    ([slot, target]) => ({ slot, target }),
+  );
 }
 
 /**
@@ -125,17 +118,21 @@ async function finish(run: AzureRun, pending: PendingSwap, deadline: number): Pr
  * of the last successful swap) of either slot moves past what it was before. A failed swap
  * never moves it, so the wait is bounded and the caller then says what it could not tell.
  */
-async function swapEnded(run: AzureRun, pending: PendingSwap, until: number): Promise<boolean> {
+async function swapEnded(
+  run: AzureRun,
+  pending: PendingSwap,
+  until: number,
+): Promise<{ slot: SlotInfo; target: SlotInfo } | undefined> {
   const before = pending.lastSwapBefore;
-  const result = await pollUntil<true>(
+  const result = await pollUntil(
     async () => {
-      const now = await lastSwapTimes(run, pending.slot, pending.target);
+      const now = await readSlots(run, pending);
       const moved =
-        (now.slot !== undefined && now.slot !== before.slot) ||
-        (now.target !== undefined && now.target !== before.target);
+        (now.slot.lastSwapAt !== undefined && now.slot.lastSwapAt !== before.slot) ||
+        (now.target.lastSwapAt !== undefined && now.target.lastSwapAt !== before.target);
       return moved
-        ? { done: true, value: true }
-        : { done: false, reason: 'no completed swap since the release started one' };
+        ? { done: true as const, value: now }
+        : { done: false as const, reason: 'no completed swap since the release started one' };
     },
     {
       deadline: until,
@@ -145,21 +142,29 @@ async function swapEnded(run: AzureRun, pending: PendingSwap, until: number): Pr
         core.info(`  waiting for the swap to end: ${formatDuration(elapsed)} so far`),
     },
   );
-  return result.ok;
+  return result.ok ? result.value : undefined;
 }
 
 /**
  * The version production reports, read until two answers in a row agree: right after a swap,
- * instances can answer for both builds for a moment.
+ * instances can answer for both builds for a moment. Undefined when none settles by `until`.
  */
-async function steadyVersion(run: AzureRun, url: string): Promise<string | undefined> {
+async function steadyVersion(
+  run: AzureRun,
+  url: string,
+  until: number,
+): Promise<string | undefined> {
   const { inputs } = run;
   let last: string | undefined;
-  for (let read = 0; read < 6; read++) {
-    if (read > 0) await realClock.sleep(1000);
-    const now = await currentVersion(run.http, url, inputs.healthPath, inputs.requestTimeoutMs);
-    if (read > 0 && now !== undefined && now === last) return now;
-    last = now;
-  }
-  return undefined;
+  const result = await pollUntil<string>(
+    async (remainingMs) => {
+      const timeout = Math.min(inputs.requestTimeoutMs, remainingMs);
+      const now = await currentVersion(run.http, url, inputs.healthPath, timeout);
+      const steady = now !== undefined && now === last;
+      last = now;
+      return steady ? { done: true, value: now } : { done: false, reason: 'not steady yet' };
+    },
+    { deadline: Math.min(until, realClock.now() + 30_000), backoff: STEADY_READS },
+  );
+  return result.ok ? result.value : undefined;
 }

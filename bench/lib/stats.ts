@@ -9,13 +9,8 @@ export function median(samples: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-/** Nearest-rank percentile (p in 0..100), as src/stats.ts computes it for the budget; NaN when empty. */
-export function percentile(samples: readonly number[], p: number): number {
-  if (samples.length === 0) return NaN;
-  const sorted = [...samples].sort((a, b) => a - b);
-  const rank = Math.ceil((p / 100) * sorted.length);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))]!;
-}
+// The budget's own nearest-rank percentile, so the bench and the gates agree on what p90 means.
+export { percentile } from '../../src/stats.ts';
 
 /** value / reference; NaN when either is not a finite number or the reference is 0. */
 export function ratio(value: number, reference: number): number {

@@ -6,7 +6,6 @@ import { resolveSlots } from './slots.ts';
 
 /** PR previews: deploy to a slot (created when missing) and gate it; never swaps. */
 export async function deploy(run: AzureRun): Promise<ModeOutcome> {
-  run.record.versions.expected = run.inputs.expectedVersion;
   const { slot } = await resolveSlots(run, { create: true });
   await deployStage(run, slot);
   const { version } = await runGates(run, slot.hostUrl, slot.name);

@@ -14,7 +14,6 @@ import { resolveSlots, warnWithoutExpectedVersion } from './slots.ts';
  * Any gate that fails before the swap blocks the release with production untouched.
  */
 export async function release(run: AzureRun): Promise<ModeOutcome> {
-  run.record.versions.expected = run.inputs.expectedVersion;
   warnWithoutExpectedVersion(run);
   const { slot, target } = await resolveSlots(run);
   await deployStage(run, slot);

@@ -17,7 +17,6 @@ export async function rollback(run: AzureRun): Promise<ModeOutcome> {
     currentVersion(run.http, slot.hostUrl, inputs.healthPath, timeout),
   ]);
   record.versions.previous = before;
-  record.versions.expected = inputs.expectedVersion;
   const expected = inputs.expectedVersion ?? waiting;
   const now = await swapBackAndVerify(run, slot, target, expected, `Rollback of ${target.name}`);
   record.versions.production = now;

@@ -6,7 +6,6 @@ import { resolveSlots } from './slots.ts';
 
 /** A gated swap of what the slot already runs: the release without the deployment. */
 export async function swap(run: AzureRun): Promise<ModeOutcome> {
-  run.record.versions.expected = run.inputs.expectedVersion;
   const { slot, target } = await resolveSlots(run);
   const { version } = await runGates(run, slot.hostUrl, slot.name);
   run.record.versions.deployed = version;

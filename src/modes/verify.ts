@@ -5,7 +5,6 @@ import type { ModeOutcome } from './outcome.ts';
 export async function verify(run: GateRun): Promise<ModeOutcome> {
   const url = run.inputs.url!;
   run.record.target.url = url;
-  run.record.versions.expected = run.inputs.expectedVersion;
   const { version } = await runGates(run, url, 'url');
   run.record.versions.deployed = version;
   return {
