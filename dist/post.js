@@ -16,7 +16,7 @@ survivesBackgroundFailures();
 try {
   const pending = readPendingSwap();
   if (pending) {
-    const { finishUnprovenSwap } = await import("./chunks/unfinished-swap-FY5VEHJO.js");
+    const { finishUnprovenSwap } = await import("./chunks/unfinished-swap-PBVE6X3B.js");
     await finishUnprovenSwap(pending);
   }
 } catch (error) {

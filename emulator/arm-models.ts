@@ -52,38 +52,37 @@ function pickConfig(slot: Slot): Record<string, unknown> {
 }
 
 export function configJson(site: Site, slot: Slot): unknown {
+  return configResource(site, slot, 'web', {
+    numberOfWorkers: 1,
+    netFrameworkVersion: 'v4.0',
+    linuxFxVersion: 'NODE|24-lts',
+    alwaysOn: true,
+    http20Enabled: true,
+    minTlsVersion: '1.2',
+    ftpsState: 'Disabled',
+    scmType: 'None',
+    healthCheckPath: null,
+    autoSwapSlotName: null,
+    experiments: { rampUpRules: [] },
+    ...slot.siteConfig,
+    appSettings: null,
+  });
+}
+
+/** ARM's envelope for a `config/NAME` resource of a site or slot. */
+export function configResource(site: Site, slot: Slot, name: string, properties: unknown) {
   return {
-    id: `${slotId(site, slot)}/config/web`,
-    name: 'web',
+    id: `${slotId(site, slot)}/config/${name}`,
+    name,
     type:
       slot.name === PRODUCTION ? 'Microsoft.Web/sites/config' : 'Microsoft.Web/sites/slots/config',
     location: site.location,
-    properties: {
-      numberOfWorkers: 1,
-      netFrameworkVersion: 'v4.0',
-      linuxFxVersion: 'NODE|24-lts',
-      alwaysOn: true,
-      http20Enabled: true,
-      minTlsVersion: '1.2',
-      ftpsState: 'Disabled',
-      scmType: 'None',
-      healthCheckPath: null,
-      autoSwapSlotName: null,
-      experiments: { rampUpRules: [] },
-      ...slot.siteConfig,
-      appSettings: null,
-    },
+    properties,
   };
 }
 
 export function settingsJson(site: Site, slot: Slot): unknown {
-  return {
-    id: `${slotId(site, slot)}/config/appsettings`,
-    name: 'appsettings',
-    type: 'Microsoft.Web/sites/config',
-    location: site.location,
-    properties: { ...slot.appSettings },
-  };
+  return configResource(site, slot, 'appsettings', { ...slot.appSettings });
 }
 
 export function publishXml(site: Site, slot: Slot): string {

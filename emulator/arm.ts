@@ -5,6 +5,7 @@
 import type { Context } from './context.ts';
 import {
   configJson,
+  configResource,
   metadataEndpoints,
   publishXml,
   resourceGroupJson,
@@ -16,7 +17,7 @@ import { handleOperation, startSwapOperation } from './lro.ts';
 import { accessTokenProblem } from './entra.ts';
 import { armError, bearerToken, readJson, sendJson, sendText } from './http.ts';
 import type { Req, Res } from './http.ts';
-import { PRODUCTION, configOf, hostOf, siteId, slotId, splitConfig } from './model.ts';
+import { PRODUCTION, configOf, hostOf, slotId, splitConfig } from './model.ts';
 import type { ConnectionString, Site, Slot } from './model.ts';
 import { assertWritable, findSite, findSlot, isArmFailure, restartSlot } from './slots.ts';
 import { resetPreview, swapSlots } from './swap.ts';
@@ -51,13 +52,14 @@ function connectionStringsBody(body: unknown): Record<string, ConnectionString> 
 }
 
 function connectionStringsJson(site: Site, slot: Slot) {
-  return {
-    id: `${slotId(site, slot)}/config/connectionstrings`,
-    name: 'connectionstrings',
-    type: 'Microsoft.Web/sites/config',
-    location: site.location,
-    properties: structuredClone(slot.connectionStrings),
-  };
+  return configResource(site, slot, 'connectionstrings', structuredClone(slot.connectionStrings));
+}
+
+function slotConfigNamesJson(site: Site, production: Slot) {
+  return configResource(site, production, 'slotConfigNames', {
+    ...site.slotConfigNames,
+    azureStorageConfigNames: null,
+  });
 }
 
 function targetSlotOf(body: unknown): string | undefined {
@@ -178,12 +180,7 @@ async function siteRoute(
       return sendJson(res, 200, {});
     case 'GET /config/slotconfignames':
       if (!isProd) break;
-      return sendJson(res, 200, {
-        id: `${siteId(site)}/config/slotConfigNames`,
-        name: 'slotConfigNames',
-        type: 'Microsoft.Web/sites/config',
-        properties: { ...site.slotConfigNames, azureStorageConfigNames: null },
-      });
+      return sendJson(res, 200, slotConfigNamesJson(site, slot));
     case 'PUT /config/slotconfignames': {
       if (!isProd) break;
       assertWritable(site, undefined);
@@ -192,12 +189,7 @@ async function siteRoute(
         appSettingNames: stringArray(props.appSettingNames),
         connectionStringNames: stringArray(props.connectionStringNames),
       };
-      return sendJson(res, 200, {
-        id: `${siteId(site)}/config/slotConfigNames`,
-        name: 'slotConfigNames',
-        type: 'Microsoft.Web/sites/config',
-        properties: { ...site.slotConfigNames, azureStorageConfigNames: null },
-      });
+      return sendJson(res, 200, slotConfigNamesJson(site, slot));
     }
     case 'POST /config/appsettings/list':
       return sendJson(res, 200, settingsJson(site, slot));
@@ -247,24 +239,22 @@ async function siteRoute(
       return sendJson(res, 200, configJson(site, slot));
     }
     case 'PUT /config/logs':
-      return sendJson(res, 200, {
-        id: `${slotId(site, slot)}/config/logs`,
-        name: 'logs',
-        type: 'Microsoft.Web/sites/config',
-        properties: (body as { properties?: unknown }).properties ?? {},
-      });
+      return sendJson(
+        res,
+        200,
+        configResource(site, slot, 'logs', (body as { properties?: unknown }).properties ?? {}),
+      );
     case 'POST /config/publishingcredentials/list':
-      return sendJson(res, 200, {
-        id: `${slotId(site, slot)}/config/publishingcredentials`,
-        name: 'publishingcredentials',
-        type: 'Microsoft.Web/sites/config',
-        properties: {
+      return sendJson(
+        res,
+        200,
+        configResource(site, slot, 'publishingcredentials', {
           name: site.name,
           publishingUserName: slot.publishingUser,
           publishingPassword: slot.publishingPassword,
           scmUri: `https://${encodeURIComponent(slot.publishingUser)}:${slot.publishingPassword}@${hostOf(slot.scmPort)}`,
-        },
-      });
+        }),
+      );
     case 'POST /publishxml':
       return sendText(res, 200, publishXml(site, slot), 'application/xml');
     case 'GET /basicpublishingcredentialspolicies/scm':

@@ -20,7 +20,7 @@ import type { Req, Res } from './http.ts';
 import { makeSigner } from './jwt.ts';
 import { handleFront } from './front.ts';
 import { handleKudu, releaseStuckDeployments } from './kudu.ts';
-import { PRODUCTION, configOf, hostOf, splitConfig, splitSettings } from './model.ts';
+import { PRODUCTION, configOf, hostOf, splitConfig } from './model.ts';
 import type { Site, Slot } from './model.ts';
 import { createRuntime, killAllChildrenNow } from './runtime.ts';
 import { resolveSlot, restartSlot } from './slots.ts';
@@ -219,8 +219,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   async function createSlot(site: Site, name: string, clone?: Slot): Promise<Slot> {
     const slot: Slot = {
       name,
-      appSettings: clone ? { ...splitSettings(site, clone.appSettings).moving } : {},
-      connectionStrings: clone ? splitConfig(site, configOf(clone)).moving.connectionStrings : {},
+      ...(clone
+        ? splitConfig(site, configOf(clone)).moving
+        : { appSettings: {}, connectionStrings: {} }),
       lastSwap: null,
       siteConfig: clone
         ? structuredClone({ ...clone.siteConfig, experiments: { rampUpRules: [] } })
@@ -297,7 +298,6 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
           appSettingNames: [...(spec.slotSettingNames ?? [])],
           connectionStringNames: [...(spec.slotConnectionStringNames ?? [])],
         },
-        lastSwap: null,
         busy: null,
         preview: null,
       };

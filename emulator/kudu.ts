@@ -70,6 +70,9 @@ async function extract(zip: Buffer, dir: string): Promise<void> {
   await mkdir(dir, { recursive: true });
 }
 
+/** Deployments held in progress by a `never-complete` fault, until faults.clear(). */
+const stuck = new WeakSet<Deployment>();
+
 async function runDeployment(ctx: Context, site: Site, slot: Slot, d: Deployment, zip: Buffer) {
   const fault = ctx.faults.takeDeployment(site.name, slot.name);
   setStatus(d, 1);
@@ -77,7 +80,8 @@ async function runDeployment(ctx: Context, site: Site, slot: Slot, d: Deployment
   logLine(d, `Fetching changes. Package size ${zip.length} bytes.`);
   if (fault?.mode === 'never-complete') {
     logLine(d, 'Building…');
-    return; // stays in progress until faults.clear()
+    stuck.add(d);
+    return;
   }
   const dir = join(ctx.workDir, site.name, slot.name, 'deployments', d.id, 'wwwroot');
   try {
@@ -239,7 +243,7 @@ export function releaseStuckDeployments(ctx: Context): void {
   for (const site of ctx.sites) {
     for (const slot of site.slots.values()) {
       for (const d of slot.deployments) {
-        if (!d.complete && d.log.some((e) => e.message === 'Building…')) {
+        if (!d.complete && stuck.delete(d)) {
           logLine(d, 'Deployment abandoned (fault cleared).', 2);
           setStatus(d, 3);
         }

@@ -71,8 +71,6 @@ export type Site = {
   location: string;
   slots: Map<string, Slot>;
   slotConfigNames: { appSettingNames: string[]; connectionStringNames: string[] };
-  /** The app's last successful swap, for /_emulator/state. */
-  lastSwap: SwapStatus | null;
   /** Set while a swap runs: writes to the site get 409 like the real service. */
   busy: string | null;
   preview: Preview | null;

@@ -1,7 +1,7 @@
 // A read-only picture of what every slot serves, for tests and GET /_emulator/state.
 import type { Context } from './context.ts';
 import { PRODUCTION, hostOf } from './model.ts';
-import type { Slot } from './model.ts';
+import type { Slot, SwapStatus } from './model.ts';
 import type { ProcessState } from './runtime.ts';
 
 export type SlotState = {
@@ -24,7 +24,8 @@ export type AppState = {
   resourceGroup: string;
   slotSettingNames: string[];
   pendingPreview: { source: string; target: string } | null;
-  lastSwap: { timestampUtc: string; sourceSlotName: string; destinationSlotName: string } | null;
+  /** The app's last successful swap, from its slots' slotSwapStatus. */
+  lastSwap: SwapStatus | null;
   production: SlotState;
   slots: Record<string, SlotState>;
 };
@@ -75,7 +76,12 @@ export async function collectState(ctx: Context): Promise<EmulatorState> {
         pendingPreview: site.preview
           ? { source: site.preview.source, target: site.preview.target }
           : null,
-        lastSwap: site.lastSwap,
+        lastSwap:
+          [...site.slots.values()]
+            .map((slot) => slot.lastSwap)
+            .filter((swap) => swap !== null)
+            .sort((a, b) => a.timestampUtc.localeCompare(b.timestampUtc))
+            .at(-1) ?? null,
         production: slots[PRODUCTION]!,
         slots,
       };

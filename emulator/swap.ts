@@ -134,14 +134,12 @@ export async function swapSlots(
     combineConfig(splitConfig(site, targetBefore).moving, splitConfig(site, sourceBefore).sticky),
   );
   site.preview = null;
-  site.lastSwap = {
+  // Both sites of the swap report it; other slots of the app keep their own.
+  from.lastSwap = to.lastSwap = {
     timestampUtc: new Date().toISOString(),
     sourceSlotName: from.name,
     destinationSlotName: to.name,
   };
-  // Both sites of the swap report it; other slots of the app keep their own.
-  from.lastSwap = site.lastSwap;
-  to.lastSwap = site.lastSwap;
   ctx.log(`swap ${site.name}: ${from.name} <-> ${to.name} routed; restarting ${from.name}`);
   await from.runtime.start(envFor(site, from.name, from, configOf(from)));
 }

@@ -1,7 +1,10 @@
 import { backoffDelay, type Backoff } from './backoff.ts';
 import { realClock, type Clock } from './clock.ts';
 
-export type PollOutcome<T> = { done: true; value: T } | { done: false; reason: string };
+export type PollOutcome<T> =
+  | { done: true; value: T }
+  /** `retryAfterMs`: the server asked for at least this long before the next attempt. */
+  | { done: false; reason: string; retryAfterMs?: number };
 
 export interface PollOptions {
   /** Absolute deadline (clock ms). The poll never runs past it. */
@@ -56,7 +59,10 @@ export async function pollUntil<T>(
       lastProgress = now;
       options.onProgress(now - started, lastReason, attempt);
     }
-    const wait = Math.min(backoffDelay(attempt - 1, options.backoff), options.deadline - now);
+    const wait = Math.min(
+      Math.max(backoffDelay(attempt - 1, options.backoff), outcome.retryAfterMs ?? 0),
+      options.deadline - now,
+    );
     if (wait > 0) {
       try {
         await clock.sleep(wait, options.signal);

@@ -401,12 +401,11 @@ export async function deployZip(options: DeployZipOptions): Promise<DeployZipRes
         if (response.status === 404) return { done: false, reason: 'deployment not visible yet' };
         if (response.status !== 200 && response.status !== 202) {
           const wait = retryAfterMs(header(response, 'retry-after'), clock.now());
-          if (wait !== undefined && wait > 0) {
-            await clock
-              .sleep(Math.min(wait, 30_000, Math.max(0, deadline - clock.now())), options.signal)
-              .catch(() => undefined);
-          }
-          return { done: false, reason: `HTTP ${response.status}` };
+          return {
+            done: false,
+            reason: `HTTP ${response.status}`,
+            ...(wait !== undefined && wait > 0 && { retryAfterMs: Math.min(wait, 30_000) }),
+          };
         }
         const body = parseDeployResult(response.text);
         if (!body) return { done: false, reason: 'unreadable status' };
