@@ -194,13 +194,12 @@ describe('Azure layer against the emulator', () => {
     const production = await app.getSlot('production');
     await deployTo(production.scmUrl, '1.0.0');
     expect(await waitForVersion(emu, 'production', '1.0.0')).toBe('1.0.0');
-    const swapped = await app.swap({
+    await app.swap({
       source: 'staging',
       target: 'production',
       preserveVnet: true,
       timeoutMs: 30_000,
     });
-    expect(swapped.durationMs).toBeGreaterThan(0);
     const state = await emu.state();
     expect(state.production.version).toBe('2.0.0');
     expect(state.slots.staging!.version).toBe('1.0.0');

@@ -262,14 +262,13 @@ describe('createAppService (scripted ARM)', () => {
     });
     const app = service(arm);
     const progress: number[] = [];
-    const done = await app.swap({
+    await app.swap({
       source: 'staging',
       target: 'production',
       preserveVnet: true,
       timeoutMs: 5000,
       onProgress: (ms) => progress.push(ms),
     });
-    expect(done.durationMs).toBeGreaterThanOrEqual(0);
     expect(polls).toBe(2);
     expect(progress.length).toBeGreaterThan(0);
 

@@ -58,15 +58,29 @@ describe('faults', () => {
     expect(emu.faults.list().requests).toHaveLength(1);
   });
 
-  it('hangs a call until the client gives up; clear() releases parked calls', async () => {
+  it('hangs a call until the client gives up', async () => {
     emu.faults.add({ target: 'arm', hang: true, count: 1 });
     await expect(
       f(slotUrl(), {
         headers: { authorization: `Bearer ${token}` },
         signal: AbortSignal.timeout(300),
       }),
-    ).rejects.toThrow();
+    ).rejects.toThrow(/abort|timeout/i);
     expect((await getSlot()).status).toBe(200);
+  });
+
+  it('clear() releases a parked call: the connection closes instead of hanging', async () => {
+    emu.faults.add({ target: 'arm', hang: true, count: 1 });
+    const parked = f(slotUrl(), { headers: { authorization: `Bearer ${token}` } }).then(
+      (res) => `answered ${res.status}`,
+      () => 'closed',
+    );
+    // The fault is used up once the call is parked.
+    for (let i = 0; i < 200 && emu.faults.list().requests.length > 0; i++)
+      await new Promise((r) => setTimeout(r, 10));
+    expect(emu.faults.list().requests).toEqual([]);
+    emu.faults.clear();
+    await expect(parked).resolves.toBe('closed');
   });
 
   it('throttles the Entra token endpoint', async () => {

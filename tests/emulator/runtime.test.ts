@@ -1,9 +1,14 @@
 // Slots that really run: the placeholder before any deployment, app settings as environment,
 // crash restarts with backoff, frozen slots, and no child process left after stop().
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { readdirSync, readlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import { makeAppZip } from '../fixtures/app-zip.ts';
-import { deployVersion, emulatorFetch, startTestEmulator } from '../fixtures/emulator.ts';
+import {
+  appPidsUnder,
+  deployVersion,
+  emulatorFetch,
+  startTestEmulator,
+} from '../fixtures/emulator.ts';
 import type { EmuFetch, TestEmulator } from '../fixtures/emulator.ts';
 
 let emu: TestEmulator;
@@ -71,11 +76,15 @@ describe('slot runtime', () => {
   });
 
   it('restarts a crashed process with backoff, like the platform', async () => {
+    const stagingDir = join(emu.workDir, 'app-demo', 'staging');
+    const [crashed] = appPidsUnder(stagingDir);
     emu.faults.crashSlot({ slot: 'staging' });
+    // A new process, not the old one still answering before its exit is noticed.
     const state = await until(
-      async () => (await emu.state()).slots.staging!,
-      (s) => s.processState === 'running' && s.version === '1.2.3',
+      async () => ({ ...(await emu.state()).slots.staging!, pids: appPidsUnder(stagingDir) }),
+      (s) => s.processState === 'running' && s.version === '1.2.3' && !s.pids.includes(crashed!),
     );
+    expect(crashed).toBeDefined();
     expect(state).toMatchObject({ processState: 'running', version: '1.2.3' });
   });
 
@@ -117,20 +126,6 @@ describe('slot runtime', () => {
     expect(pids.filter(pidAlive)).toEqual([]);
   });
 });
-
-/** PIDs of processes whose working directory is inside `dir` (the deployed apps of one emulator). */
-function appPidsUnder(dir: string): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (readlinkSync(`/proc/${entry}/cwd`).startsWith(dir)) pids.push(Number(entry));
-    } catch {
-      // gone, or not ours to read
-    }
-  }
-  return pids;
-}
 
 describe('slot runtime: start limit', () => {
   it('kills an app that never listens and starts it again, like the platform', async () => {

@@ -2,7 +2,7 @@
 // against the emulator's Entra endpoint, drives every ARM operation the action relies on.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { WebSiteManagementClient } from '@azure/arm-appservice';
-import { deployVersion, sdkClient, startTestEmulator } from '../fixtures/emulator.ts';
+import { appPidsUnder, deployVersion, sdkClient, startTestEmulator } from '../fixtures/emulator.ts';
 import type { TestEmulator } from '../fixtures/emulator.ts';
 
 let emu: TestEmulator;
@@ -121,9 +121,13 @@ describe('@azure/arm-appservice v19 against the emulator', () => {
 
   it('restarts a slot and production, keeping what they serve', async () => {
     const before = (await emu.state()).slots.staging!;
+    const pidsBefore = appPidsUnder(emu.workDir);
     await client.webApps.restartSlot(rg, app, 'staging');
     await client.webApps.restart(rg, app);
     const after = await emu.state();
+    // Really restarted: none of the processes from before still runs.
+    expect(pidsBefore).toHaveLength(2);
+    expect(appPidsUnder(emu.workDir).filter((pid) => pidsBefore.includes(pid))).toEqual([]);
     expect(after.slots.staging).toMatchObject({ version: before.version, processState: 'running' });
     expect(after.production.version).toBe('1.0.0');
   });

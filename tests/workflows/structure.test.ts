@@ -413,10 +413,13 @@ describe('jobs that act on Azure', () => {
         typeof job.concurrency === 'string' ? { group: job.concurrency } : job.concurrency;
       expect(concurrency?.group).toMatch(/inputs\.environment|inputs\.pr-number/);
       expect(concurrency?.group).toContain('inputs.service');
+      // An unset mode is action.yml's default (release); an expression may be any mode.
+      const modeOf = (s: { with?: Record<string, unknown> }) =>
+        String(s.with?.['mode'] ?? actionInputs['mode']?.default);
       const swaps = (job.steps ?? []).some(
         (s) =>
           isThisAction(s.uses) &&
-          ['release', 'swap', 'rollback'].includes(String(s.with?.['mode'])),
+          (['release', 'swap', 'rollback'].includes(modeOf(s)) || modeOf(s).includes('${{')),
       );
       if (swaps) expect(concurrency?.['cancel-in-progress']).toBe(false);
     },
