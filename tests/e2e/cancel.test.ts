@@ -3,8 +3,7 @@
 // the previous build or on one that finished every gate, the watch included.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startTestEmulator, type TestEmulator } from '../fixtures/emulator.ts';
-import { appZip, azureInputs, oidcEnv } from '../fixtures/release-env.ts';
-import { runAction } from '../fixtures/runner.ts';
+import { releaseTo, serving as servingOn } from '../fixtures/release-env.ts';
 
 let emu: TestEmulator;
 
@@ -31,21 +30,10 @@ async function release(
 ) {
   // The runner escalates to SIGTERM 7.5 s after SIGINT; a loaded test machine gets longer, so
   // these tests prove what the step does, not how fast.
-  return runAction(
-    azureInputs(emu, {
-      mode: 'release',
-      package: await appZip(version),
-      'expected-version': version,
-      ...extra,
-    }),
-    { env: oidcEnv(emu), post: true, sigtermAfterMs: 60_000, ...how },
-  );
+  return releaseTo(emu, version, extra, { post: true, sigtermAfterMs: 60_000, ...how });
 }
 
-async function serving() {
-  const s = await emu.state();
-  return { production: s.production.version, staging: s.slots.staging?.version ?? null };
-}
+const serving = () => servingOn(emu);
 
 describe('cancel: production is never left on a build that did not finish its watch', () => {
   beforeAll(async () => {

@@ -2,8 +2,7 @@
 // bundled action against the emulator.
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { startTestEmulator, type TestEmulator } from '../fixtures/emulator.ts';
-import { appZip, azureInputs, oidcEnv } from '../fixtures/release-env.ts';
-import { runAction } from '../fixtures/runner.ts';
+import { releaseTo } from '../fixtures/release-env.ts';
 
 let emu: TestEmulator | undefined;
 afterEach(async () => {
@@ -11,17 +10,8 @@ afterEach(async () => {
   emu = undefined;
 });
 
-async function release(e: TestEmulator, version: string, extra: Record<string, string> = {}) {
-  return runAction(
-    azureInputs(e, {
-      mode: 'release',
-      package: await appZip(version),
-      'expected-version': version,
-      ...extra,
-    }),
-    { env: oidcEnv(e) },
-  );
-}
+const release = (e: TestEmulator, version: string, extra: Record<string, string> = {}) =>
+  releaseTo(e, version, extra);
 
 describe('swap with preview', () => {
   it('gates the slot again under production settings, then completes the swap', async () => {

@@ -10,7 +10,13 @@ import {
   startTestEmulator,
   type TestEmulator,
 } from '../fixtures/emulator.ts';
-import { appZip, azureInputs, oidcEnv } from '../fixtures/release-env.ts';
+import {
+  appZip,
+  azureInputs,
+  oidcEnv,
+  releaseTo,
+  serving as servingOn,
+} from '../fixtures/release-env.ts';
 import { runAction, type RunnerResult } from '../fixtures/runner.ts';
 
 const SECRET_VALUE = 'pa55-w0rd-7c1e0d2b';
@@ -52,23 +58,12 @@ async function release(
   env: Record<string, string> = {},
   runner: { post?: boolean } = {},
 ) {
-  const r = await runAction(
-    azureInputs(emu, {
-      mode: 'release',
-      package: await appZip(version),
-      'expected-version': version,
-      ...extra,
-    }),
-    { env: { ...oidcEnv(emu), ...env }, ...runner },
-  );
+  const r = await releaseTo(emu, version, extra, { ...runner, env });
   runs.push(r);
   return r;
 }
 
-async function serving() {
-  const s = await emu.state();
-  return { production: s.production.version, staging: s.slots.staging?.version ?? null };
-}
+const serving = () => servingOn(emu);
 
 async function withStagingSetting<T>(
   set: Record<string, string>,
