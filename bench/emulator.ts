@@ -11,14 +11,14 @@ import {
   waitForVersion,
 } from '../tests/fixtures/emulator.ts';
 import type { EmuFetch, TestEmulator } from '../tests/fixtures/emulator.ts';
+import { pollUntil } from '../src/poll.ts';
+import { median } from './lib/stats.ts';
 
 export type BenchResult = { name: string; value: number; unit: string };
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-};
+// Each measured operation gets a deadline: a stuck emulator fails the group, never hangs it.
+const DEADLINE_MS = 60_000;
+const FAST_POLL = { initialMs: 10, maxMs: 25, factor: 1 };
 
 async function deploy(
   emu: TestEmulator,
@@ -35,22 +35,23 @@ async function deploy(
     headers: { authorization: `Bearer ${token}` },
     body: zip,
   });
+  if (res.status !== 202) throw new Error(`publish answered ${res.status}`);
   const location = res.headers.get('location')!;
-  for (;;) {
-    const body = (await (
-      await f(location, { headers: { authorization: `Bearer ${token}` } })
-    ).json()) as {
-      complete: boolean;
-      status: number;
-    };
-    if (body.complete) {
-      if (body.status !== 4) throw new Error(`deployment failed with status ${body.status}`);
-      if ((await waitForVersion(emu, slot, version)) !== version)
-        throw new Error(`${slot} never served ${version}`);
-      return performance.now() - started;
-    }
-    await new Promise((r) => setTimeout(r, 10));
-  }
+  const done = await pollUntil(
+    async () => {
+      const poll = await f(location, { headers: { authorization: `Bearer ${token}` } });
+      const body = (await poll.json()) as { complete: boolean; status: number };
+      return body.complete
+        ? { done: true, value: body.status }
+        : { done: false, reason: `status ${body.status}` };
+    },
+    { deadline: Date.now() + DEADLINE_MS, backoff: FAST_POLL },
+  );
+  if (!done.ok) throw new Error(`deployment did not complete: ${done.reason}`);
+  if (done.value !== 4) throw new Error(`deployment failed with status ${done.value}`);
+  if ((await waitForVersion(emu, slot, version)) !== version)
+    throw new Error(`${slot} never served ${version}`);
+  return performance.now() - started;
 }
 
 async function swap(emu: TestEmulator, f: EmuFetch, token: string): Promise<number> {
@@ -64,12 +65,17 @@ async function swap(emu: TestEmulator, f: EmuFetch, token: string): Promise<numb
     body: JSON.stringify({ targetSlot: 'production', preserveVnet: true }),
   });
   const op = res.headers.get('azure-asyncoperation')!;
-  for (;;) {
-    const { status } = (await (await f(op, { headers })).json()) as { status: string };
-    if (status === 'Succeeded') return performance.now() - started;
-    if (status === 'Failed') throw new Error('swap failed');
-    await new Promise((r) => setTimeout(r, 25));
-  }
+  const done = await pollUntil(
+    async () => {
+      const { status } = (await (await f(op, { headers })).json()) as { status: string };
+      return status === 'InProgress'
+        ? { done: false, reason: status }
+        : { done: true, value: status };
+    },
+    { deadline: Date.now() + DEADLINE_MS, backoff: FAST_POLL },
+  );
+  if (!done.ok || done.value !== 'Succeeded') throw new Error(`swap did not succeed`);
+  return performance.now() - started;
 }
 
 export async function benchEmulator(): Promise<BenchResult[]> {
@@ -90,9 +96,12 @@ export async function benchEmulator(): Promise<BenchResult[]> {
     const bigZip = (version: string) =>
       makeAppZip({ version, extraFiles: { 'assets/blob.txt': padding } });
     const deploys: number[] = [];
+    let zipBytes = 0;
     // A new version each run, so "serves it" cannot be the previous run's process.
     for (let i = 0; i < 3; i++) {
-      deploys.push(await deploy(emu, f, token, 'staging', bigZip(`3.0.${i}`), `3.0.${i}`));
+      const zip = bigZip(`3.0.${i}`);
+      zipBytes = zip.length;
+      deploys.push(await deploy(emu, f, token, 'staging', zip, `3.0.${i}`));
     }
     return [
       {
@@ -106,7 +115,7 @@ export async function benchEmulator(): Promise<BenchResult[]> {
         unit: 'ms',
       },
       {
-        name: `emulator: median deploy of a ${(bigZip('3.0.0').length / 1048576).toFixed(2)} MB zip (OneDeploy, 3 runs)`,
+        name: `emulator: median deploy of a ${(zipBytes / 1048576).toFixed(2)} MB zip (OneDeploy, 3 runs)`,
         value: Math.round(median(deploys)),
         unit: 'ms',
       },

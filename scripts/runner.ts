@@ -40,6 +40,19 @@ export interface StepResult {
 export const distEntry = join(root, 'dist/index.js');
 export const distPostEntry = join(root, 'dist/post.js');
 
+let defaults: Record<string, string> | undefined;
+
+/** action.yml's input defaults, read once: the bench builds an environment per iteration. */
+function actionDefaults(): Record<string, string> {
+  if (!defaults) {
+    const action = parse(readFileSync(join(root, 'action.yml'), 'utf8')) as ActionYml;
+    defaults = {};
+    for (const [name, spec] of Object.entries(action.inputs))
+      if (spec.default !== undefined) defaults[name] = spec.default;
+  }
+  return defaults;
+}
+
 /**
  * The environment of `node dist/index.js` for one step run in `work` (a folder the caller
  * owns): runner variables, empty command files, action.yml defaults and `with:` as INPUT_*.
@@ -49,7 +62,6 @@ export function runnerEnv(
   withInputs: Record<string, string>,
   extra: Record<string, string> = {},
 ): Record<string, string> {
-  const action = parse(readFileSync(join(root, 'action.yml'), 'utf8')) as ActionYml;
   const files = {
     GITHUB_OUTPUT: join(work, 'output'),
     GITHUB_STEP_SUMMARY: join(work, 'summary'),
@@ -68,9 +80,8 @@ export function runnerEnv(
     ...files,
     ...extra,
   };
-  for (const [name, spec] of Object.entries(action.inputs)) {
-    if (spec.default !== undefined) env[`INPUT_${name.toUpperCase()}`] = spec.default;
-  }
+  for (const [name, value] of Object.entries(actionDefaults()))
+    env[`INPUT_${name.toUpperCase()}`] = value;
   for (const [name, value] of Object.entries(withInputs))
     env[`INPUT_${name.toUpperCase()}`] = value;
   return env;
@@ -94,33 +105,36 @@ export async function runAction(
   } = {},
 ): Promise<RunnerResult> {
   const work = mkdtempSync(join(tmpdir(), 'runner-'));
-  const env = runnerEnv(work, withInputs, options.env);
-  const main = await runStep(distEntry, env, work, options);
+  // Like a runner's temp folder, the work folder ends with the job, however the job ends.
+  try {
+    const env = runnerEnv(work, withInputs, options.env);
+    const main = await runStep(distEntry, env, work, options);
 
-  const outputs = parseCommandFile(readFileSync(env.GITHUB_OUTPUT!, 'utf8'));
-  const state = parseCommandFile(readFileSync(env.GITHUB_STATE!, 'utf8'));
-  const reportPath = outputs['report-path'];
-  const reportText = reportPath ? readFileSync(reportPath, 'utf8') : '{"stages":[]}';
-  let post: StepResult | undefined;
-  if (options.post) {
-    const postWork = join(work, 'post');
-    mkdirSync(postWork);
-    const stateEnv = Object.fromEntries(
-      Object.entries(state).map(([name, value]) => [`STATE_${name}`, value]),
-    );
-    const postEnv = runnerEnv(postWork, withInputs, { ...options.env, ...stateEnv });
-    post = await runStep(distPostEntry, postEnv, postWork, { timeoutMs: options.timeoutMs });
+    const outputs = parseCommandFile(readFileSync(env.GITHUB_OUTPUT!, 'utf8'));
+    const state = parseCommandFile(readFileSync(env.GITHUB_STATE!, 'utf8'));
+    const reportPath = outputs['report-path'];
+    const reportText = reportPath ? readFileSync(reportPath, 'utf8') : '{"stages":[]}';
+    let post: StepResult | undefined;
+    if (options.post) {
+      const postWork = join(work, 'post');
+      mkdirSync(postWork);
+      const stateEnv = Object.fromEntries(
+        Object.entries(state).map(([name, value]) => [`STATE_${name}`, value]),
+      );
+      const postEnv = runnerEnv(postWork, withInputs, { ...options.env, ...stateEnv });
+      post = await runStep(distPostEntry, postEnv, postWork, { timeoutMs: options.timeoutMs });
+    }
+    return {
+      ...main,
+      outputs,
+      report: JSON.parse(reportText) as RunnerResult['report'],
+      reportText,
+      state,
+      ...(post && { post }),
+    };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
   }
-  // Like a runner's temp folder, the work folder ends with the job.
-  rmSync(work, { recursive: true, force: true });
-  return {
-    ...main,
-    outputs,
-    report: JSON.parse(reportText) as RunnerResult['report'],
-    reportText,
-    state,
-    ...(post && { post }),
-  };
 }
 
 // On cancel the runner sends SIGINT, SIGTERM 7.5 s later, and kills the tree 2.5 s after that.
