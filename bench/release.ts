@@ -61,7 +61,7 @@ export async function benchRelease({ quick, signal }: BenchOptions = {}): Promis
   return releaseRows(splits);
 }
 
-export function releaseRows(splits: readonly ReleaseSplit[]): Row[] {
+function releaseRows(splits: readonly ReleaseSplit[]): Row[] {
   const m = (pick: (s: ReleaseSplit) => number) => median(splits.map(pick));
   const total = { name: 'total', value: m((s) => s.wallMs) };
   const share = (name: string, value: number, note?: string): Row =>

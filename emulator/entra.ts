@@ -7,8 +7,8 @@ import { readBody, sendJson } from './http.ts';
 import type { Req, Res } from './http.ts';
 import { nowSeconds } from './jwt.ts';
 
-export const GITHUB_ISSUER = 'https://token.actions.githubusercontent.com';
-export const FEDERATION_AUDIENCE = 'api://AzureADTokenExchange';
+const GITHUB_ISSUER = 'https://token.actions.githubusercontent.com';
+const FEDERATION_AUDIENCE = 'api://AzureADTokenExchange';
 export const GITHUB_OIDC_PATH = '/github-actions/idtoken';
 
 function entraError(res: Res, status: number, error: string, code: number, text: string): void {

@@ -28,7 +28,7 @@ function opsOf(ctx: Context): Map<string, Operation> {
  * Poll hints: az honours `retry-after-ms` (else waits 30 s); the SDK reads only `Retry-After`, in whole
  * seconds, so below one second it is left out and the SDK's own `updateIntervalInMs` applies.
  */
-export function retryHeaders(ctx: Context): Record<string, string> {
+function retryHeaders(ctx: Context): Record<string, string> {
   const ms = ctx.timings.lroPollMs;
   return {
     'retry-after-ms': String(ms),

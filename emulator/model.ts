@@ -89,7 +89,7 @@ export function slotId(site: Site, slot: Slot): string {
 export const hostOf = (port: number): string => `127.0.0.1:${port}`;
 
 /** Names App Service keeps with the slot even when not listed in slotConfigNames. */
-export function isSticky(site: Site, name: string): boolean {
+function isSticky(site: Site, name: string): boolean {
   const listed = site.slotConfigNames.appSettingNames.some(
     (n) => n.toLowerCase() === name.toLowerCase(),
   );

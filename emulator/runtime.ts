@@ -72,7 +72,7 @@ function canConnect(port: number): Promise<boolean> {
 }
 
 /** App Service for Node runs `npm start` when there is a start script, else the package main. */
-export function startCommand(dir: string): string[] {
+function startCommand(dir: string): string[] {
   const pkgPath = join(dir, 'package.json');
   const pkg = existsSync(pkgPath)
     ? (JSON.parse(readFileSync(pkgPath, 'utf8')) as { main?: string; scripts?: { start?: string } })

@@ -55,7 +55,7 @@ function commandLine(pid: number): string {
 }
 
 /** Pids below `pid` in the process tree, from /proc (Linux); none elsewhere. */
-export function descendants(pid: number): number[] {
+function descendants(pid: number): number[] {
   if (!existsSync('/proc/self/stat')) return [];
   const children = new Map<number, number[]>();
   for (const entry of readdirSync('/proc')) {

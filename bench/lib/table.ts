@@ -41,7 +41,7 @@ export function formatRatio(value: number | undefined): string {
     : `${value.toPrecision(2)}×`;
 }
 
-export function formatReference(row: Row): string {
+function formatReference(row: Row): string {
   if (!row.reference) return '';
   const { name, value, unit } = row.reference;
   return `${name}: ${formatNumber(value)} ${unit}`;

@@ -2,7 +2,7 @@
 declare const __APP_VERSION__: string | undefined;
 
 /** The version stamped at build time, or "dev" when running from source. */
-export const BuildVersion: string = typeof __APP_VERSION__ === 'string' ? __APP_VERSION__ : 'dev';
+const BuildVersion: string = typeof __APP_VERSION__ === 'string' ? __APP_VERSION__ : 'dev';
 
 /** APP_VERSION (an app setting) wins over the build stamp, so a rehearsal can fake a version. */
 export function resolveVersion(override: string | undefined): string {

@@ -20,7 +20,7 @@ import {
   toSlotReleaseError,
 } from './errors.ts';
 
-export const ProductionSlot = 'production';
+const ProductionSlot = 'production';
 
 export interface SlotInfo {
   /** Slot name, 'production' for the site itself. */
@@ -115,7 +115,7 @@ function lastSwapAt(timestamp: Date | string | undefined): { lastSwapAt?: string
   return Number.isFinite(ms) ? { lastSwapAt: new Date(ms).toISOString() } : {};
 }
 
-export function slotInfoFromSite(slot: string, site: Site): SlotInfo {
+function slotInfoFromSite(slot: string, site: Site): SlotInfo {
   if (!site.defaultHostName) {
     throw new SlotReleaseError(`Azure reported no defaultHostName for slot ${slot}.`, {
       hint: 'Check that the app is not stopped or being created, then re-run.',
@@ -144,7 +144,7 @@ export function slotInfoFromSite(slot: string, site: Site): SlotInfo {
  * of defence. Single plain words (`staging`, `eastus`, `true`), numbers and short values are left
  * alone, because masking them would blank ordinary words in every later log line.
  */
-export function maskSettingValue(value: string, setSecret: (secret: string) => void): void {
+function maskSettingValue(value: string, setSecret: (secret: string) => void): void {
   if (!looksSecret(value)) return;
   setSecret(value);
 }

@@ -1,7 +1,7 @@
 import { composeAnswer } from './answer.ts';
 import type { Planner, ToolCall } from './planner.ts';
 
-export const HelpText =
+const HelpText =
   'I can tell the time in a city or time zone, calculate arithmetic, look up release terms, and GET allow-listed URLs. Try "what time is it in Tokyo and calculate 2+3".';
 
 const Url = /\bhttps?:\/\/[^\s"'<>]+/i;

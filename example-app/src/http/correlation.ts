@@ -7,7 +7,7 @@ const SafeId = /^[A-Za-z0-9._:-]{1,128}$/;
 const TraceParent = /^[\da-f]{2}-([\da-f]{32})-[\da-f]{16}-[\da-f]{2}$/;
 
 /** x-correlation-id if it is a safe token, else the trace id of a W3C traceparent, else a new UUID. */
-export function correlationIdFrom(headers: Record<string, string | string[] | undefined>): string {
+function correlationIdFrom(headers: Record<string, string | string[] | undefined>): string {
   const given = headers['x-correlation-id'];
   if (typeof given === 'string' && SafeId.test(given)) return given;
   const trace = headers['traceparent'];

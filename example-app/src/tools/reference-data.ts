@@ -29,7 +29,7 @@ export const CityTimeZones: Readonly<Record<string, string>> = {
 };
 
 /** The lookup tool's reference data: release terms this app's users ask about. */
-export const Glossary: Readonly<Record<string, string>> = {
+const Glossary: Readonly<Record<string, string>> = {
   'deployment slot':
     'A live copy of an App Service app with its own host name; a new build is deployed and warmed there before it takes production traffic.',
   swap: 'Exchanging the content and swappable settings of two slots; production stays online while the source slot is prepared.',
