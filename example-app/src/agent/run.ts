@@ -154,7 +154,10 @@ export async function runAgent(
       let decision: Decision;
       try {
         if (planner.needsTools && toolList.length === 0) {
-          toolList = (await untilAborted(tools.describe(deadline), deadline)).tools;
+          const listing = tools.list
+            ? tools.list(deadline)
+            : tools.describe(deadline).then((l) => l.tools);
+          toolList = await untilAborted(listing, deadline);
         }
         decision = await untilAborted(
           planner.next(

@@ -23,6 +23,9 @@ export type ToolOutcome =
 export type ToolClient = {
   /** Fresh handshake + tools/list, so readiness sees the server as it is now. */
   describe(signal: AbortSignal): Promise<ToolListing>;
+  /** The tools, over the shared connection, listed once per connection (an LLM planner asks on
+   * every run). Without it, runs fall back to describe(). */
+  list?(signal: AbortSignal): Promise<ToolInfo[]>;
   call(tool: string, args: Record<string, unknown>, signal: AbortSignal): Promise<ToolOutcome>;
   close(): Promise<void>;
 };
@@ -60,6 +63,13 @@ function describeError(err: unknown, signal: AbortSignal): string {
 /** MCP client over Streamable HTTP to `url` (this app's /mcp or a remote tool server). */
 export function createToolClient(url: string, clientVersion: string): ToolClient {
   let connected: Promise<Client> | undefined;
+  let listed: Promise<ToolInfo[]> | undefined;
+  const drop = () => {
+    const stale = connected;
+    connected = undefined;
+    listed = undefined;
+    return stale;
+  };
 
   const connect = async (signal?: AbortSignal): Promise<Client> => {
     const client = new Client({ name: 'example-app-agent', version: clientVersion });
@@ -76,28 +86,38 @@ export function createToolClient(url: string, clientVersion: string): ToolClient
   // One shared connection for runs; dropped on failure so the next call reconnects.
   const shared = (signal: AbortSignal): Promise<Client> => {
     connected ??= connect(signal).catch((err: unknown) => {
-      connected = undefined;
+      drop();
       throw err;
     });
     return connected;
   };
+
+  const toToolInfo = (t: { name: string; description?: string; inputSchema: unknown }) => ({
+    name: t.name,
+    description: t.description,
+    inputSchema: t.inputSchema as ToolInfo['inputSchema'],
+  });
 
   return {
     async describe(signal) {
       const client = await connect(signal);
       try {
         const { tools } = await client.listTools(undefined, { signal });
-        return {
-          serverVersion: client.getServerVersion()?.version,
-          tools: tools.map((t) => ({
-            name: t.name,
-            description: t.description,
-            inputSchema: t.inputSchema as ToolInfo['inputSchema'],
-          })),
-        };
+        return { serverVersion: client.getServerVersion()?.version, tools: tools.map(toToolInfo) };
       } finally {
         await client.close().catch(() => undefined);
       }
+    },
+
+    list(signal) {
+      listed ??= shared(signal)
+        .then((client) => client.listTools(undefined, { signal }))
+        .then(({ tools }) => tools.map(toToolInfo))
+        .catch((err: unknown) => {
+          listed = undefined;
+          throw err;
+        });
+      return listed;
     },
 
     async call(tool, args, signal) {
@@ -118,11 +138,10 @@ export function createToolClient(url: string, clientVersion: string): ToolClient
         }
         return { ok: true, data: result.structuredContent ?? result.content };
       } catch (err) {
-        if (!signal.aborted) {
-          const stale = connected;
-          connected = undefined;
-          void stale?.then((c) => c.close()).catch(() => undefined);
-        }
+        if (!signal.aborted)
+          void drop()
+            ?.then((c) => c.close())
+            .catch(() => undefined);
         return {
           ok: false,
           error: describeError(err, signal),
@@ -132,9 +151,9 @@ export function createToolClient(url: string, clientVersion: string): ToolClient
     },
 
     async close() {
-      const c = connected;
-      connected = undefined;
-      await c?.then((client) => client.close()).catch(() => undefined);
+      await drop()
+        ?.then((client) => client.close())
+        .catch(() => undefined);
     },
   };
 }

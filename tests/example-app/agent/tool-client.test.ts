@@ -39,6 +39,21 @@ describe('createToolClient', () => {
     }
   });
 
+  it('lists the tools once per connection: later runs reuse the list, requests are not repeated', async () => {
+    const server = await startToolServer(['127.0.0.1']);
+    const client = createToolClient(`${server.url}/mcp`, 'test');
+    try {
+      const first = await client.list!(signal());
+      expect(first.map((t) => t.name)).toContain('calculator');
+      const requests = server.seenIds.length;
+      expect(await client.list!(signal())).toBe(first);
+      expect(server.seenIds.length).toBe(requests);
+    } finally {
+      await client.close();
+      await server.close();
+    }
+  });
+
   it('reports a tool error as not transient', async () => {
     const server = await startToolServer(['127.0.0.1']);
     const client = createToolClient(`${server.url}/mcp`, 'test');
